@@ -1,0 +1,51 @@
+# The two commands a newcomer needs:  `make book`  and  `make test`.
+# Both create .venv on first use and install the pinned requirements and mlpkit.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+
+.DEFAULT_GOAL := help
+.PHONY: help install book test execute lab serve bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(STAMP)  ## create .venv and install everything (done by the other targets)
+
+book: $(STAMP)  ## build the website into _build/html (warnings are errors)
+	$(BIN)/jupyter-book build . -W --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)  ## unit tests, nbval on every notebook, strict book build, browser test
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+execute: $(STAMP)  ## re-run every notebook top to bottom in a fresh kernel, in place
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.record_timing=False \
+		$(NOTEBOOKS)
+
+lab: $(STAMP)  ## open the chapters in JupyterLab with the venv's kernel
+	$(BIN)/jupyter lab chapters/
+
+serve:  ## serve the built website on http://127.0.0.1:8000
+	@test -f _build/html/index.html || { echo "Run 'make book' first."; exit 1; }
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+bench: $(STAMP)  ## time one training epoch (see bench/README.md)
+	$(BIN)/python bench/train_epoch.py
+
+clean:  ## remove the built website (keeps .venv)
+	rm -rf _build

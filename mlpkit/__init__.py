@@ -1,0 +1,37 @@
+"""mlpkit: the small numpy library that the book *Multilayer Perceptrons and
+Backpropagation, from First Principles* builds chapter by chapter.
+
+Everything runs on numpy alone.  Rows are examples; a weight matrix ``W`` has
+shape ``(n_in, n_out)``; every random draw takes an explicit
+``np.random.Generator``.
+"""
+
+__version__ = "0.1.0"
+
+# --- core: vectorised layers, losses, optimisers, training ----------------
+from .functional import sigmoid, log_sigmoid, softmax, log_softmax, logsumexp
+from .layers import Parameter, Layer, Linear, ReLU, Tanh, Sigmoid, Identity, Sequential
+from .mlp import MLP
+from .losses import Loss, SoftmaxCrossEntropy, BCEWithLogits, MSELoss
+from .optim import Optimizer, SGD, Adam
+from .train import fit, accuracy, predict
+from .gradcheck import gradcheck, numerical_gradient, relative_error, GradcheckError
+from .io import save, load
+
+# --- teaching tools --------------------------------------------------------
+from .autograd import Value, Neuron, ValueMLP
+from .graph import draw_graph
+from . import datasets, plot, check
+
+__all__ = [
+    "sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp",
+    "Parameter", "Layer", "Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Sequential",
+    "MLP",
+    "Loss", "SoftmaxCrossEntropy", "BCEWithLogits", "MSELoss",
+    "Optimizer", "SGD", "Adam",
+    "fit", "accuracy", "predict",
+    "gradcheck", "numerical_gradient", "relative_error", "GradcheckError",
+    "save", "load",
+    "Value", "Neuron", "ValueMLP", "draw_graph",
+    "datasets", "plot", "check",
+]
