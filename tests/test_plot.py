@@ -1,0 +1,301 @@
+"""Tests for mlpkit.plot: each figure is rendered and we check what was drawn."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.patches import Circle  # noqa: E402
+from matplotlib.quiver import Quiver  # noqa: E402
+
+from mlpkit import plot  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def _scatter_points(ax):
+    return sum(len(c.get_offsets()) for c in ax.collections
+               if isinstance(c, PathCollection))
+
+
+def _labelled_lines(ax):
+    return [l for l in ax.lines if not l.get_label().startswith("_")]
+
+
+def test_use_style_sets_palette_and_has_no_import_side_effect():
+    with plt.rc_context():
+        plot.use_style()
+        colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        assert [c.upper() for c in colors] == [c.upper() for c in plot.PALETTE]
+    assert plot.CMAP_CLASSES.N == len(plot.PALETTE)
+    assert plot.set_style is plot.use_style
+
+
+def test_decision_boundary_with_label_function(rng):
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    ax = plot.decision_boundary(lambda Z: (Z[:, 0] > 0).astype(int), X, y,
+                                resolution=50, title="t")
+    assert _scatter_points(ax) == 40
+    scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(scatters) == 2                         # one per class
+    assert len(ax.get_legend().get_texts()) == 2
+    assert ax.get_title() == "t"
+    ax.figure.savefig("/tmp/plot_decision_boundary.png")
+
+
+class _LogitModel:
+    """Stand-in for an mlpkit model: has parameters() and returns logits."""
+
+    def parameters(self):
+        return []
+
+    def __call__(self, X):
+        return np.column_stack([X[:, 0], X[:, 1], -X[:, 0] - X[:, 1]])
+
+
+def test_decision_boundary_with_model_and_proba(rng):
+    X = rng.normal(size=(30, 2))
+    y = rng.integers(0, 3, 30)
+    ax = plot.decision_boundary(_LogitModel(), X, y, resolution=40, proba=True)
+    assert len(ax.images) == 1
+    assert ax.images[0].get_array().shape == (40, 40, 3)
+    assert _scatter_points(ax) == 30
+
+
+def test_decision_boundary_binary_logits_threshold_at_zero():
+    class Binary:
+        def parameters(self):
+            return []
+
+        def forward(self, X):
+            return X[:, :1] - 0.3                     # (m, 1) logits
+
+        __call__ = forward
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ax = plot.decision_boundary(Binary(), X, np.array([0, 1]), resolution=20)
+    assert _scatter_points(ax) == 2
+
+
+def test_decision_boundary_validates_shapes(rng):
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+        plot.decision_boundary(lambda Z: Z[:, 0] > 0, rng.normal(size=(5, 3)))
+    with pytest.raises(ValueError, match="one label per row"):
+        plot.decision_boundary(lambda Z: Z[:, 0] > 0, rng.normal(size=(5, 2)),
+                               np.zeros(4))
+
+
+def test_training_curves_with_accuracy_axis():
+    h = {"epoch": [1, 2, 3], "loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.6],
+         "val_accuracy": [0.5, 0.7, 0.8]}
+    ax = plot.training_curves(h)
+    assert len(ax.lines) == 2
+    assert len(ax.right_ax.lines) == 1
+    assert len(ax.get_legend().get_texts()) == 3
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
+    assert ax.lines[1].get_linestyle() == "--"        # validation is dashed
+    ax.figure.savefig("/tmp/plot_training_curves.png")
+
+
+def test_training_curves_missing_metric():
+    with pytest.raises(ValueError, match="'val_loss' is not in the history"):
+        plot.training_curves({"loss": [1.0, 0.5]}, metrics=("loss", "val_loss"))
+    ax = plot.training_curves({"loss": [1.0, 0.5]}, accuracy=False)
+    assert len(ax.lines) == 1
+
+
+def test_loss_surface_contours_arrows_path():
+    f = lambda a, b: a**2 + 4 * b**2                  # noqa: E731
+    path = np.array([[1.5, 1.0], [0.9, 0.2], [0.5, 0.05], [0.2, 0.0]])
+    ax = plot.loss_surface(f, (-2, 2), (-2, 2), path=path, resolution=60,
+                           n_arrows=7)
+    quivers = [c for c in ax.collections if isinstance(c, Quiver)]
+    assert len(quivers) == 1 and quivers[0].N == 49
+    # arrows point downhill: at (x, y) > 0 both components are negative
+    U, V = quivers[0].U, quivers[0].V
+    assert U[-1] < 0 and V[-1] < 0
+    assert len(ax.lines) == 3                          # path, start, end
+    assert len(ax.lines[0].get_xdata()) == 4
+    assert ax.get_aspect() == 1.0
+    ax.figure.savefig("/tmp/plot_loss_surface.png")
+
+
+def test_loss_surface_with_grad_and_non_vectorised_f():
+    calls = []
+
+    def f(a, b):
+        calls.append(1)
+        return float(a) ** 2 + float(b) ** 2          # scalar only
+
+    ax = plot.loss_surface(f, (-1, 1), (-1, 1), resolution=10, arrows=True,
+                           grad=lambda a, b: (2 * a, 2 * b), log_levels=True,
+                           levels=5)
+    assert any(isinstance(c, Quiver) for c in ax.collections)
+    with pytest.raises(ValueError, match=r"path must have shape \(T, 2\)"):
+        plot.loss_surface(lambda a, b: a + b, path=np.zeros(3))
+
+
+def _edges(ax):
+    return sum(len(c.get_segments()) for c in ax.collections
+               if isinstance(c, LineCollection))
+
+
+def _circles(ax):
+    return sum(isinstance(p, Circle) for p in ax.patches)
+
+
+def test_network_diagram_counts():
+    ax = plot.network_diagram([2, 3, 1])
+    assert _circles(ax) == 6
+    assert _edges(ax) == 2 * 3 + 3 * 1
+    assert [t.get_text() for t in ax.texts] == ["input\n(2)", "hidden 1\n(3)",
+                                                "output\n(1)"]
+    ax.figure.savefig("/tmp/plot_network.png")
+
+
+def test_network_diagram_caps_big_layers_and_colours_weights(rng):
+    Ws = [rng.normal(size=(64, 16)), rng.normal(size=(16, 10))]
+    ax = plot.network_diagram(weights=Ws, max_units=12)
+    assert _circles(ax) == 10 + 10 + 10                # 64 and 16 are capped
+    assert _edges(ax) == 10 * 10 + 10 * 10
+    assert sum(t.get_text() == "⋮" for t in ax.texts) == 2
+    colors = {tuple(c) for coll in ax.collections for c in coll.get_colors()}
+    assert len(colors) == 2                            # positive and negative
+    with pytest.raises(ValueError, match="weights have shapes"):
+        plot.network_diagram([3, 16, 10], weights=Ws)
+
+
+def test_network_diagram_accepts_model_like(rng):
+    class P:
+        def __init__(self, a):
+            self.data = a
+
+    class Model:
+        def parameters(self):
+            return [P(rng.normal(size=(2, 3))), P(np.zeros(3)),
+                    P(rng.normal(size=(3, 1))), P(np.zeros(1))]
+
+    ax = plot.network_diagram(Model())
+    assert _circles(ax) == 6 and _edges(ax) == 9
+
+
+def test_activations_with_derivatives():
+    axes = plot.activations(("sigmoid", "tanh", "relu"))
+    assert len(axes) == 3
+    for ax in axes:
+        lines = _labelled_lines(ax)
+        assert len(lines) == 2
+        assert lines[1].get_linestyle() == "--"
+    sig = _labelled_lines(axes[0])[0]
+    z, s = sig.get_xdata(), sig.get_ydata()
+    assert s[np.argmin(np.abs(z))] == pytest.approx(0.5)
+    axes[0].figure.savefig("/tmp/plot_activations.png")
+
+
+def test_activations_on_one_axes_and_errors():
+    _, ax = plt.subplots()
+    axes = plot.activations(("relu", "step"), ax, derivatives=False)
+    assert len(_labelled_lines(axes[0])) == 2
+    with pytest.raises(ValueError, match="unknown activation"):
+        plot.activations(("swish",))
+
+
+def test_digits_grid_titles_and_mistakes(rng):
+    images = rng.random((12, 64))
+    labels = np.arange(12) % 10
+    preds = labels.copy()
+    preds[3] = 9
+    axes = plot.digits_grid(images, labels, preds, ncols=5)
+    assert axes.shape == (3, 5)
+    shown = [ax for ax in axes.flat if ax.get_visible()]
+    assert len(shown) == 12 and all(len(ax.images) == 1 for ax in shown)
+    assert shown[3].get_title() == "true 3\npred 9"
+    assert shown[3].title.get_fontweight() == "bold"
+    assert shown[0].title.get_fontweight() == "normal"
+    assert shown[0].images[0].get_array().shape == (8, 8)
+    shown[0].figure.savefig("/tmp/plot_digits_grid.png")
+
+
+def test_digits_grid_accepts_3d_and_rejects_non_square(rng):
+    axes = plot.digits_grid(rng.random((3, 8, 8)), labels=[1, 2, 3])
+    assert axes.flat[1].get_title() == "2"
+    with pytest.raises(ValueError, match="not a square number"):
+        plot.digits_grid(rng.random((3, 10)))
+
+
+def test_confusion_counts():
+    C = plot.confusion_counts([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], num_classes=4)
+    expected = np.zeros((4, 4), int)
+    expected[0, 0] = expected[0, 1] = expected[1, 1] = expected[2, 2] = expected[2, 0] = 1
+    np.testing.assert_array_equal(C, expected)
+    assert C.dtype.kind == "i"
+    with pytest.raises(ValueError, match="same length"):
+        plot.confusion_counts([0, 1], [0])
+
+
+def test_confusion_matrix_annotations(rng):
+    yt = rng.integers(0, 4, 100)
+    yp = np.where(rng.random(100) < 0.7, yt, rng.integers(0, 4, 100))
+    ax = plot.confusion_matrix(yt, yp)
+    assert len(ax.images) == 1
+    assert len(ax.texts) == 16
+    C = plot.confusion_counts(yt, yp)
+    assert ax.texts[0].get_text() == str(C[0, 0])
+    # the largest cell has white text, the smallest black
+    colors = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colors[str(C.max())] == "white"
+    ax.figure.savefig("/tmp/plot_confusion_matrix.png")
+    plt.close("all")
+    ax = plot.confusion_matrix(yt, yp, normalize=True, labels=list("abcd"))
+    values = np.array([float(t.get_text()) for t in ax.texts]).reshape(4, 4)
+    np.testing.assert_allclose(values.sum(axis=1), 1, atol=0.02)
+
+
+def test_weights_grid_symmetric_colour_scale(rng):
+    W = rng.normal(size=(64, 6))
+    axes = plot.weights_grid(W, ncols=3)
+    shown = [ax for ax in axes.flat if ax.get_visible() and ax.images]
+    assert len(shown) == 6
+    vmin, vmax = shown[0].images[0].get_clim()
+    assert vmin == -vmax == -np.abs(W).max()
+    axes.flat[0].figure.savefig("/tmp/plot_weights_grid.png")
+
+
+def test_timeline_one_text_per_event():
+    events = [(1986, "backpropagation"), (1958, "perceptron"), (1969, "Perceptrons")]
+    ax = plot.timeline(events)
+    assert len(ax.texts) == 3
+    assert ax.texts[0].get_text().startswith("1958")      # sorted by year
+    assert _scatter_points(ax) == 3
+    ax.figure.savefig("/tmp/plot_timeline.png")
+
+
+def test_gradient_norms_bars_and_lines():
+    ax = plot.gradient_norms({"layer 1": 1e-4, "layer 2": 1e-2, "layer 3": 0.5})
+    assert len(ax.patches) == 3 and ax.get_yscale() == "log"
+    ax.figure.savefig("/tmp/plot_gradient_norms.png")
+    plt.close("all")
+    ax = plot.gradient_norms([[1, 0.5, 0.2], [2, 1, 0.5]], log=False)
+    assert len(ax.lines) == 2
+
+
+def test_functions_draw_into_given_ax(rng):
+    fig, axs = plt.subplots(1, 3)
+    X = rng.normal(size=(10, 2))
+    assert plot.decision_boundary(lambda Z: Z[:, 0] > 0, X, ax=axs[0],
+                                  resolution=10) is axs[0]
+    assert plot.training_curves({"loss": [1, 0.5]}, axs[1]) is axs[1]
+    assert plot.network_diagram([2, 2], axs[2]) is axs[2]
+    assert len(fig.axes) == 3
