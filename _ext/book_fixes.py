@@ -26,7 +26,7 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree) -> Non
         if key not in seen:
             seen.add(key)
             unique.append(js)
-    context["script_files"] = unique
+    scripts[:] = unique   # in place: handlers that run later (MathJax) append to this list
 
 
 def setup(app):
