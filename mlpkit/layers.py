@@ -49,8 +49,19 @@ class Layer:
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
         raise NotImplementedError
 
+    _cache_attrs: tuple[str, ...] = ()     # names of the arrays kept for backward
+
     def parameters(self) -> list[Parameter]:
         return []
+
+    def cached(self) -> dict[str, np.ndarray]:
+        """The arrays this layer keeps from ``forward`` for ``backward``, by name.
+
+        Empty before the first forward pass.  ``sum(a.nbytes for a in
+        layer.cached().values())`` is the memory the layer holds for a batch.
+        """
+        return {name.lstrip("_"): getattr(self, name) for name in self._cache_attrs
+                if getattr(self, name, None) is not None}
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -96,6 +107,8 @@ class Linear(Layer):
     computes in float32.  Caches ``X``: ``n_in * itemsize`` bytes per example.
     """
 
+    _cache_attrs = ("_X",)
+
     def __init__(self, n_in: int, n_out: int, rng: np.random.Generator | None = None,
                  dtype=np.float64, init: str = "glorot", scale: float = 0.01):
         W = init_weights(n_in, n_out, init, rng, scale).astype(dtype)
@@ -132,6 +145,8 @@ class Linear(Layer):
 class ReLU(Layer):
     """``max(X, 0)``, any shape.  Caches a boolean mask: 1 byte per feature per example."""
 
+    _cache_attrs = ("_mask",)
+
     def __init__(self):
         self._mask = None
 
@@ -147,6 +162,8 @@ class ReLU(Layer):
 
 class Tanh(Layer):
     """``tanh(X)``, any shape.  Caches its output: ``itemsize`` bytes per feature per example."""
+
+    _cache_attrs = ("_Y",)
 
     def __init__(self):
         self._Y = None
@@ -164,6 +181,8 @@ class Tanh(Layer):
 class Sigmoid(Layer):
     """Stable logistic ``sigmoid(X)``, any shape.  Caches its output (``itemsize`` bytes
     per feature per example)."""
+
+    _cache_attrs = ("_Y",)
 
     def __init__(self):
         self._Y = None
@@ -224,6 +243,11 @@ class Sequential(Layer):
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
+
+    def cached(self) -> dict[str, np.ndarray]:
+        """Every layer's cached arrays, keyed ``"<index>.<name>"`` (e.g. ``"0.X"``)."""
+        return {f"{i}.{name}": a for i, layer in enumerate(self.layers)
+                for name, a in layer.cached().items()}
 
     def __len__(self) -> int:
         return len(self.layers)

@@ -32,6 +32,13 @@ class Loss:
     def backward(self) -> np.ndarray:
         raise NotImplementedError
 
+    _cache_attrs: tuple[str, ...] = ()     # arrays kept for backward (labels are referenced)
+
+    def cached(self) -> dict[str, np.ndarray]:
+        """The arrays this loss keeps from its forward pass for ``backward``, by name."""
+        return {name.lstrip("_"): getattr(self, name) for name in self._cache_attrs
+                if getattr(self, name, None) is not None}
+
     def _not_run(self):
         return RuntimeError(f"{type(self).__name__}.backward was called before the loss was "
                             "computed; call loss(logits, y) first")
@@ -58,6 +65,8 @@ class SoftmaxCrossEntropy(Loss):
     the *mean*, ``(softmax(z) - onehot(y)) / n``: (n, K).  Caches the softmax
     probabilities: ``K * itemsize`` bytes per example.
     """
+
+    _cache_attrs = ("_P",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
         if len(shape) != 2:
@@ -102,6 +111,8 @@ class BCEWithLogits(Loss):
     shape of the logits.  Caches z and y: ``2 * itemsize`` bytes per example.
     """
 
+    _cache_attrs = ("_z",)
+
     def validate(self, shape: tuple, y) -> np.ndarray:
         if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
             raise ValueError(f"BCEWithLogits expected logits of shape (n, 1) or (n,), got {shape}")
@@ -133,6 +144,8 @@ class MSELoss(Loss):
     ``2 (pred - y) / (n k)`` in the shape of the predictions (PyTorch's
     ``reduction="mean"``).  Caches the difference: ``k * itemsize`` bytes per example.
     """
+
+    _cache_attrs = ("_diff",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
         y = np.asarray(y)

@@ -138,3 +138,19 @@ def test_float32_input_reaches_first_layer_without_a_copy(rng):
     X = rng.standard_normal((5, 4)).astype(np.float32)
     model(X)
     assert model.layers[0]._X is X
+
+
+def test_cached_reports_what_backward_keeps():
+    rng = np.random.default_rng(3)
+    model = mk.MLP([5, 4, 3], activation="relu", rng=rng)
+    assert model.cached() == {}
+    X = rng.normal(size=(7, 5))
+    loss = mk.SoftmaxCrossEntropy()
+    loss(model(X), rng.integers(0, 3, size=7))
+    cached = model.cached()
+    assert sorted(cached) == ["0.X", "1.mask", "2.X"]
+    assert cached["0.X"] is model.layers[0]._X
+    assert cached["1.mask"].dtype == bool and cached["1.mask"].shape == (7, 4)
+    assert sum(a.nbytes for a in cached.values()) == 7 * (5 * 8 + 4 + 4 * 8)
+    assert list(loss.cached()) == ["P"] and loss.cached()["P"].shape == (7, 3)
+    assert mk.Tanh().cached() == {} and list(mk.Sigmoid().cached()) == []
