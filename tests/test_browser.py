@@ -222,6 +222,7 @@ class _LinkParser(HTMLParser):
         self.ids: set[str] = set()
         self.links: list[str] = []
         self.figures = 0
+        self.figure_ids: list[str] = []
         self.numbered_captions = 0
         self._in_figure_caption = False
 
@@ -234,6 +235,8 @@ class _LinkParser(HTMLParser):
             self.links.append(a["href"])
         if tag == "figure":
             self.figures += 1
+            if a.get("id"):
+                self.figure_ids.append(a["id"])
         if tag == "figcaption":
             self._in_figure_caption = True
         if (tag == "span" and self._in_figure_caption
@@ -296,3 +299,14 @@ def test_every_figure_is_numbered_and_captioned(built_book: Path, parsed) -> Non
             problems.append(f"{rel}: {p.figures} figures, {p.numbered_captions} numbered captions")
     assert total >= 14, f"expected at least 2 figures per chapter, found {total}"
     assert problems == [], problems
+
+
+def test_every_figure_is_referenced_from_the_text(built_book: Path, parsed) -> None:
+    unreferenced = []
+    for page, p in parsed.items():
+        rel = page.relative_to(built_book).as_posix()
+        if not rel.startswith("chapters/"):
+            continue
+        targets = {urlsplit(h).fragment for h in p.links if urlsplit(h).fragment}
+        unreferenced += [f"{rel}#{fid}" for fid in p.figure_ids if fid not in targets]
+    assert unreferenced == [], f"figures never referenced with {{numref}}: {unreferenced}"
