@@ -4,10 +4,12 @@ Each ``check_*`` function runs *your* implementation on a fixed set of hidden
 cases and compares it with a reference written in plain numpy.  The cases mix
 random inputs (drawn from a fixed seed, so every run is the same) with edge
 cases that trip up first attempts: very large logits such as ``±1000`` and
-``±1e4``, ``z = 0`` exactly, and a batch of a single example.
+``±1e4``, ``z = 0`` exactly, tiny results that must keep their relative
+accuracy, and a batch of a single example.
 
-* When everything matches, the checker prints **one** line that starts with
-  ``✓`` and returns ``None``.
+* When everything matches, the checker prints **one** message that starts
+  with ``✓`` (wrapped onto an indented second line when it is long) and
+  returns ``None``.
 * Otherwise it raises :class:`CheckFailed`.  The message names the case, shows
   the input, the expected and the returned values (rounded), and gives a hint
   about the most common cause of that particular mistake.
@@ -27,11 +29,17 @@ Examples
 ...     e = np.exp(-np.abs(z))
 ...     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 >>> check.check_sigmoid(sigmoid)   # doctest: +ELLIPSIS
-✓ check_sigmoid: your sigmoid matches the reference on 8 cases, including ...
+✓ check_sigmoid: your sigmoid matches the reference on 9 cases, including
+  z = 0, ...
+
+A success message is a single ``print`` of at most two lines of at most 79
+characters, so that it does not scroll sideways in the book.
 """
 from __future__ import annotations
 
 import copy
+import re
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -49,6 +57,8 @@ __all__ = [
     "check_softmax_ce_gradient",
     "check_mse_gradient",
     "check_gd_step",
+    "check_momentum_step",
+    "check_mlp_forward",
     "check_linear_backward",
     "check_relu_backward",
     "check_xor_weights",
@@ -157,7 +167,9 @@ def _exception_hint(err: Exception) -> str:
 
 
 def _call(check: str, fn: Callable, args: dict[str, Any], *, case: str,
-          fp_hint: str | Callable[[str], str] = _GENERIC_FP_HINT) -> Any:
+          fp_hint: str | Callable[[str], str] = _GENERIC_FP_HINT,
+          exc_hint: Callable[[Exception], str] = _exception_hint,
+          inplace_hint: str | None = None) -> Any:
     """Call ``fn`` on copies of ``args`` with floating-point errors raised."""
     copies = {k: copy.deepcopy(v) for k, v in args.items()}
     try:
@@ -173,15 +185,16 @@ def _call(check: str, fn: Callable, args: dict[str, Any], *, case: str,
               hint=fp_hint(str(err)) if callable(fp_hint) else fp_hint)
     except Exception as err:                      # noqa: BLE001 - learner code
         _fail(check, f"your function raised {type(err).__name__}: {err}",
-              case=case, inputs=args, hint=_exception_hint(err))
+              case=case, inputs=args, hint=exc_hint(err))
     for name, original in args.items():
         if isinstance(original, np.ndarray) and not np.array_equal(
                 copies[name], original, equal_nan=True):
             _fail(check, f"your function changed its input {name} in place.",
                   case=case, inputs={f"{name} before": original,
                                      f"{name} after": copies[name]},
-                  hint="work on new arrays (e.g. `z = z - m` instead of "
-                       "`z -= m`); the caller still needs the original.")
+                  hint=inplace_hint or (
+                      "work on new arrays (e.g. `z = z - m` instead of "
+                      "`z -= m`); the caller still needs the original."))
     if out is None:
         _fail(check, "your function returned None.", case=case, inputs=args,
               hint="did you forget the `return` statement?")
@@ -246,8 +259,26 @@ def _compare(check: str, what: str, got: np.ndarray, expected: np.ndarray, *,
           expected=expected, got=got, hint=hint)
 
 
+#: Longest line of a success message, so that it does not scroll in the book.
+_WIDTH = 79
+_NOBREAK = "\x00"
+
+
 def _success(check: str, text: str) -> None:
-    print(f"✓ {check}: {text}")
+    """Print ``✓ check: text`` in one call, wrapped to lines of ``_WIDTH``.
+
+    Continuation lines are indented by two spaces.  Formulas such as
+    ``z = 0`` or ``H @ W2 + b2`` and short parentheses such as ``(2, 3)`` are
+    never split.
+    """
+    def glue(match: re.Match) -> str:
+        return match.group(0).replace(" ", _NOBREAK)
+
+    line = re.sub(r"\S+( [=@*/+-] \S+)+|\([^()]{1,12}\)|\[[^][]{1,14}\]", glue,
+                  f"✓ {check}: {text}")
+    wrapped = textwrap.fill(line, width=_WIDTH, subsequent_indent="  ",
+                            break_long_words=False, break_on_hyphens=False)
+    print(wrapped.replace(_NOBREAK, " "))
 
 
 # ---------------------------------------------------------------------------
@@ -278,8 +309,34 @@ def _sigmoid_cases() -> list[tuple[str, np.ndarray]]:
     ]
 
 
+#: Very negative z: sigmoid(z) is tiny there and must keep its relative accuracy.
+_SIGMOID_TAIL = np.array([-30.0, -50.0, -100.0, -700.0])
+_SIGMOID_TAIL_RTOL = 1e-9
+
+
+def _sigmoid_tail_hint(got: np.ndarray) -> str:
+    if got.dtype.itemsize < 8:
+        return (f"your result has dtype {got.dtype}, which keeps far fewer "
+                "significant digits than float64 (float32: about 7) and "
+                "underflows to 0 much sooner; compute in float64.")
+    return ("near 0 the sigmoid must be accurate *relative* to its tiny value, "
+            "not just to within 1e-16.  Forms such as 0.5 * (1 + tanh(z / 2)), "
+            "1 - sigmoid(-z) or 1 - 1 / (1 + exp(z)) subtract two numbers close "
+            "to 1 when z is very negative, and this cancellation near 0 wipes "
+            "out the leading digits (at z = -30 the tanh form is off by 2e-4 "
+            "relative; at z = -50 it returns 0).  For z < 0 use exp(z) / (1 + "
+            "exp(z)), which never subtracts: e = np.exp(-np.abs(z)) and "
+            "np.where(z >= 0, 1 / (1 + e), e / (1 + e)).")
+
+
 def check_sigmoid(fn: Callable[[np.ndarray], np.ndarray]) -> None:
     """Check an implementation of the logistic sigmoid.
+
+    Besides matching the reference to the usual tolerance, the sigmoid must
+    keep its *relative* accuracy (1e-9) for very negative ``z`` such as -30,
+    -50 and -700, where its value (about 1e-13, 2e-22, 1e-304) is far below
+    the rounding error of numbers near 1.  The two-branch form and
+    :func:`mlpkit.sigmoid` pass; ``0.5 * (1 + tanh(z / 2))`` does not.
 
     Parameters
     ----------
@@ -311,8 +368,25 @@ def check_sigmoid(fn: Callable[[np.ndarray], np.ndarray]) -> None:
             hint = "a sigmoid's values lie between 0 and 1."
         _compare(name, "sigmoid(z)", got, expected, case=case, inputs=inputs,
                  hint=hint)
-    _success(name, f"your sigmoid matches the reference on {len(cases)} cases, "
-                   "including z = 0, z = ±1000 and z = ±1e4.")
+
+    case, z = "very negative z, where sigmoid(z) is tiny", _SIGMOID_TAIL.copy()
+    inputs = {"z": z}
+    out = _call(name, fn, inputs, case=case, fp_hint=_SIGMOID_FP_HINT)
+    got = _array(name, out, "sigmoid(z)", z.shape, case=case, inputs=inputs)
+    expected = _sigmoid(z)
+    _compare(name, "sigmoid(z)", got, expected, case=case, inputs=inputs)
+    rel = np.abs(got.astype(np.float64) - expected) / expected
+    if not np.all(rel <= _SIGMOID_TAIL_RTOL):
+        i = int(np.argmax(rel))
+        yours = "0 (all digits lost)" if got[i] == 0 else f"{got[i]:.10g}"
+        _fail(name, f"sigmoid(z) is not accurate to {_SIGMOID_TAIL_RTOL:.0e} "
+                    f"relative for very negative z: at z = {z[i]:g} the "
+                    f"reference is {expected[i]:.10g}, yours is {yours}, a "
+                    f"relative error of {rel[i]:.1e}.", case=case,
+              inputs=inputs, hint=_sigmoid_tail_hint(got))
+    _success(name, f"your sigmoid matches the reference on {len(cases) + 1} "
+                   "cases, including z = 0, z = ±1000 and z = ±1e4, and is "
+                   "accurate to 1e-9 relative at z = -700.")
 
 
 def check_sigmoid_derivative(fn: Callable[[np.ndarray], np.ndarray]) -> None:
@@ -436,8 +510,8 @@ def check_log_softmax(fn: Callable[[np.ndarray], np.ndarray]) -> None:
         _compare(name, "log_softmax(Z)", got, expected, case=case,
                  inputs=inputs, hint=hint)
     _success(name, f"your log-softmax matches the reference on {len(cases)} "
-                   "cases, including logits of ±1e4, where a probability "
-                   "underflows to 0 but its log is -2e4.")
+                   "cases, including logits of ±1e4, where p underflows to 0 "
+                   "but log p = -2e4.")
 
 
 def check_logsumexp(fn: Callable[[np.ndarray], np.ndarray]) -> None:
@@ -701,6 +775,126 @@ def check_gd_step(fn: Callable) -> None:
                    "and leaves theta untouched.")
 
 
+_MOMENTUM_INPLACE_HINT = (
+    "`v *= mu`, `v += grad` or `theta -= lr * v` write into the caller's "
+    "arrays (mk.SGD updates its own buffers in place on purpose, but this "
+    "function must not).  Return new arrays: `v_new = mu * v + grad` and "
+    "`theta_new = theta - lr * v_new`."
+)
+
+
+def check_momentum_step(fn: Callable) -> None:
+    """Check one step of gradient descent with (heavy-ball) momentum.
+
+    The rule is PyTorch's ``SGD(momentum=mu)`` (no dampening, no Nesterov),
+    the one :class:`mlpkit.SGD` uses::
+
+        v_new     = mu * v + grad
+        theta_new = theta - lr * v_new
+
+    The velocity ``v`` starts at zero, so the first step is a plain gradient
+    step; with ``mu = 0`` every step is one.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(theta, v, grad, lr, mu)`` with parameters ``theta``, velocity
+        ``v`` and gradient ``grad`` of the same shape (usually (p,)), a
+        learning rate ``lr > 0`` and a momentum ``0 <= mu < 1``; returns the
+        pair ``(theta_new, v_new)`` as **new** arrays.  It must not change
+        ``theta`` or ``v`` in place.
+
+    Raises
+    ------
+    CheckFailed
+        If a case differs from the reference or an input was changed in place.
+    """
+    name = "check_momentum_step"
+    rng = np.random.default_rng(_SEED + 8)
+    # lr differs from 1 - mu in every case, so the dampened form and the form
+    # with lr inside the velocity give different numbers and distinct hints
+    cases = [
+        ("first step: v = 0, lr = 0.05, mu = 0.9",
+         rng.normal(size=3), np.zeros(3), rng.normal(size=3), 0.05, 0.9),
+        ("v != 0, lr = 0.2, mu = 0.9",
+         rng.normal(size=4), rng.normal(size=4), rng.normal(size=4), 0.2, 0.9),
+        ("mu = 0 (plain gradient descent; v plays no part), lr = 0.1",
+         rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), 0.1, 0.0),
+        ("one parameter, lr = 0.1, mu = 0.5 (v_new = 4.5, theta_new = 1.55)",
+         np.array([2.0]), np.array([1.0]), np.array([4.0]), 0.1, 0.5),
+        ("a (2, 3) weight matrix, lr = 0.02, mu = 0.99",
+         rng.normal(size=(2, 3)), rng.normal(size=(2, 3)),
+         rng.normal(0.0, 10.0, size=(2, 3)), 0.02, 0.99),
+    ]
+    for case, theta, v, grad, lr, mu in cases:
+        inputs = {"theta": theta, "v": v, "grad": grad, "lr": lr, "mu": mu}
+        out = _call(name, fn, inputs, case=case,
+                    inplace_hint=_MOMENTUM_INPLACE_HINT)
+        out = _unpack(name, out, ("theta_new", "v_new"), case=case,
+                      inputs=inputs)
+        v_ref = mu * v + grad
+        theta_ref = theta - lr * v_ref
+        if (np.shape(out[0]) == np.shape(out[1]) == theta.shape
+                and not _close(v_ref, theta_ref)
+                and _close(out[0], v_ref) and _close(out[1], theta_ref)):
+            _fail(name, "your two results are in the wrong order.", case=case,
+                  inputs=inputs, hint="return theta_new first, then v_new: "
+                                      "`return theta_new, v_new`.")
+        shape_hint = "theta, v and grad all have the same shape."
+        theta_new = _array(name, out[0], "theta_new", theta.shape, case=case,
+                           inputs=inputs, shape_hint=shape_hint)
+        v_new = _array(name, out[1], "v_new", v.shape, case=case,
+                       inputs=inputs, shape_hint=shape_hint)
+
+        hint = None
+        if mu > 0 and _close(v_new, mu * v + (1 - mu) * grad):
+            hint = ("that is the dampened (EMA) form v = mu v + (1 - mu) g; "
+                    "PyTorch and mlpkit use v = mu v + g, without the factor "
+                    "(1 - mu) on the gradient.")
+        elif _close(v_new, mu * v - lr * grad):
+            hint = ("that is the convention v = mu v - lr g, theta + v (as in "
+                    "cs231n); PyTorch and mlpkit keep lr out of the velocity: "
+                    "v = mu v + g, then theta - lr v.  The two agree only "
+                    "while lr never changes.")
+        elif _close(v_new, mu * v + lr * grad):
+            hint = ("keep lr out of the velocity: v_new = mu * v + grad; lr "
+                    "multiplies v_new in the parameter update.")
+        elif _close(v_new, mu * v - grad):
+            hint = ("check the sign: the velocity adds up gradients, v_new = "
+                    "mu * v + grad; the minus sign belongs to the parameter "
+                    "update, theta - lr * v_new.")
+        elif mu != 1 and np.any(v != 0) and _close(v_new, v + grad):
+            hint = "multiply the old velocity by mu: v_new = mu * v + grad."
+        elif mu > 0 and np.any(v != 0) and _close(v_new, grad):
+            hint = ("you dropped the old velocity: v_new = mu * v + grad "
+                    "remembers the past gradients.")
+        elif _close(v_new, v + mu * grad):
+            hint = "mu multiplies the old velocity, not the gradient: v_new = mu * v + grad."
+        _compare(name, "v_new", v_new, v_ref, case=case, inputs=inputs,
+                 hint=hint)
+
+        hint = None
+        if not _close(v, v_ref) and _close(theta_new, theta - lr * v):
+            hint = ("you moved theta with the old velocity v.  Update the "
+                    "velocity first, then step with the new one: "
+                    "theta_new = theta - lr * v_new.")
+        elif _close(theta_new, theta + lr * v_ref):
+            hint = ("you moved *uphill*: subtract the step, "
+                    "theta_new = theta - lr * v_new.")
+        elif _close(theta_new, theta - lr * grad):
+            hint = ("you stepped along the gradient alone; momentum steps "
+                    "along the new velocity: theta_new = theta - lr * v_new.")
+        elif lr != 1 and _close(theta_new, theta - v_ref):
+            hint = "multiply the velocity by the learning rate: theta - lr * v_new."
+        elif _close(theta_new, -lr * v_ref):
+            hint = "you returned the step; return theta minus the step."
+        _compare(name, "theta_new", theta_new, theta_ref, case=case,
+                 inputs=inputs, hint=hint)
+    _success(name, f"your update matches v = mu * v + grad, theta - lr * v on "
+                   f"{len(cases)} cases, including v = 0 and mu = 0, and "
+                   "leaves its inputs untouched.")
+
+
 def check_linear_backward(fn: Callable) -> None:
     """Check the backward pass of a linear layer ``Y = X @ W + b``.
 
@@ -814,6 +1008,142 @@ def check_relu_backward(fn: Callable) -> None:
         _compare(name, "dZ", got, expected, case=case, inputs=inputs, hint=hint)
     _success(name, f"your ReLU backward matches the reference on {len(cases)} "
                    "cases, including z = 0 exactly and a batch of one.")
+
+
+# ---------------------------------------------------------------------------
+# The forward pass of an MLP
+# ---------------------------------------------------------------------------
+
+_ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
+    "relu": (lambda Z: np.maximum(Z, 0.0), "np.maximum(Z, 0)"),
+    "tanh": (np.tanh, "np.tanh(Z)"),
+    "sigmoid": (_sigmoid, "the stable sigmoid"),
+}
+
+
+def _mlp_exception_hint(err: Exception) -> str:
+    msg = str(err)
+    if "matmul" in msg or "aligned" in msg:
+        return ("a matrix product has mismatched inner dimensions.  In the row "
+                "convention X is (n, d), W1 is (d, H) and W2 is (H, K), so the "
+                "layers are X @ W1 and H @ W2 (not W1 @ X, and no .T).")
+    if "broadcast" in msg:
+        return ("a bias does not line up with its layer.  b1 has shape (H,) and "
+                "is added to every row of X @ W1, shape (n, H): write "
+                "X @ W1 + b1, without turning b1 into a column (H, 1).  The "
+                "same holds for b2 and H @ W2.")
+    return _exception_hint(err)
+
+
+def check_mlp_forward(fn: Callable, activation: str = "relu") -> None:
+    """Check the forward pass of a one-hidden-layer MLP, in the row convention.
+
+    With one example per row of ``X``::
+
+        H      = act(X @ W1 + b1)      # (n, H), act = relu by default
+        logits = H @ W2 + b2           # (n, K)
+
+    The network returns *logits*: the softmax belongs to the loss
+    (:class:`mlpkit.SoftmaxCrossEntropy` takes logits).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(X, W1, b1, W2, b2)`` with ``X`` of shape (n, d), ``W1`` of shape
+        (d, H), ``b1`` of shape (H,), ``W2`` of shape (H, K) and ``b2`` of
+        shape (K,); returns the logits, shape (n, K).
+    activation : {"relu", "tanh", "sigmoid"}
+        The hidden activation ``act``.
+
+    Raises
+    ------
+    CheckFailed
+        If a case differs from the reference or has the wrong shape.
+    ValueError
+        If ``activation`` is not one of the three names.
+    """
+    name = "check_mlp_forward"
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, "
+                         f"got {activation!r}")
+    act, act_code = _ACTIVATIONS[activation]
+    rng = np.random.default_rng(_SEED + 9)
+    shapes = [  # (case, n, d, H, K)
+        ("4 examples, 3 inputs, 5 hidden units, 2 classes", 4, 3, 5, 2),
+        ("one example, 3 inputs, 5 hidden units, 4 classes", 1, 3, 5, 4),
+        ("6 examples, 2 inputs, 8 hidden units, 3 classes", 6, 2, 8, 3),
+        ("5 examples, 4 inputs, 4 hidden units (a square W1), 3 classes",
+         5, 4, 4, 3),
+        ("3 examples, 3 inputs, 3 hidden units, 3 classes (all square)",
+         3, 3, 3, 3),
+    ]
+    for case, n, d, H, K in shapes:
+        X = rng.normal(size=(n, d))
+        W1, b1 = rng.normal(size=(d, H)), rng.normal(size=H)
+        W2, b2 = rng.normal(size=(H, K)), rng.normal(size=K)
+        inputs = {"X": X, "W1": W1, "b1": b1, "W2": W2, "b2": b2}
+        out = _call(name, fn, inputs, case=case, exc_hint=_mlp_exception_hint)
+        shape = np.shape(out)
+        if n == 1 and shape == (H, K):
+            shape_hint = ("b1 was added as a column: (1, H) + (H, 1) broadcasts "
+                          "to (H, H).  Add b1 as it is, X @ W1 + b1.")
+        elif shape == (n, H) and H != K:
+            shape_hint = ("you returned the hidden layer; the logits are "
+                          "H @ W2 + b2.")
+        elif shape == (K, n) and n != K:
+            shape_hint = ("your logits are transposed: rows are examples, so "
+                          "the logits have shape (n, K).")
+        elif shape == (n,) and K > 1:
+            shape_hint = ("return all K logits of each example, not one number "
+                          "(such as the predicted class) per example.")
+        else:
+            shape_hint = (f"the logits have one row per example and one column "
+                          f"per class: ({n}, {K}).")
+        got = _array(name, out, "logits", (n, K), case=case, inputs=inputs,
+                     shape_hint=shape_hint)
+
+        def net(f=act, W1=W1, b1=b1, W2=W2, b2=b2, out_f=None):
+            logits = f(X @ W1 + b1) @ W2 + b2
+            return logits if out_f is None else out_f(logits)
+
+        expected = net()
+        other = [a for a in _ACTIVATIONS
+                 if a != activation and _close(got, net(f=_ACTIVATIONS[a][0]))]
+        hint = None
+        if _close(got, net(f=lambda Z: Z)):
+            hint = (f"apply the activation to the hidden layer: H = "
+                    f"{activation}(X @ W1 + b1).  Without it the two layers "
+                    "collapse into a single linear map.")
+        elif _close(got, net(out_f=_softmax)) or _close(got, net(out_f=_sigmoid)):
+            hint = ("the MLP returns logits; the loss applies softmax.  Drop "
+                    "the softmax (or sigmoid) after the last layer.")
+        elif _close(got, net(out_f=act)):
+            hint = ("no activation after the output layer: logits = "
+                    "H @ W2 + b2.")
+        elif other:
+            hint = (f"your hidden layer uses {other[0]}, but this check is for "
+                    f"activation={activation!r}, {act_code}.  To check a "
+                    f"{other[0]} network, call check_mlp_forward(fn, "
+                    f"activation={other[0]!r}).")
+        elif d == H and _close(got, net(W1=W1.T)):
+            hint = "W1 is (d, H), inputs by hidden units: use X @ W1, not X @ W1.T."
+        elif H == K and _close(got, net(W2=W2.T)):
+            hint = "W2 is (H, K), hidden units by classes: use H @ W2, not H @ W2.T."
+        elif n == H and _close(got, net(b1=b1[:, None])):
+            hint = ("b1 was broadcast over the wrong axis (b1[i] went to "
+                    "example i); add it to every row, X @ W1 + b1, so that "
+                    "hidden unit j gets b1[j].")
+        elif n == K and _close(got, net(b2=b2[:, None])):
+            hint = ("b2 was broadcast over the wrong axis (b2[i] went to "
+                    "example i); add it to every row, H @ W2 + b2, so that "
+                    "class k gets b2[k].")
+        elif _close(got, net(b1=0.0)) or _close(got, net(b2=0.0)):
+            hint = "add both biases: X @ W1 + b1 and H @ W2 + b2."
+        _compare(name, "logits", got, expected, case=case, inputs=inputs,
+                 hint=hint)
+    _success(name, f"your {activation} MLP matches the reference logits on "
+                   f"{len(shapes)} cases, including a batch of one and square "
+                   "weight matrices.")
 
 
 # ---------------------------------------------------------------------------

@@ -31,7 +31,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_rgb
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_hex, to_rgb
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 __all__ = [
@@ -79,6 +80,7 @@ FIGSIZE_SQUARE = (4.8, 4.8)
 FIGSIZE_WIDE = (9.6, 3.6)
 
 _GREY = "#4D4D4D"
+_DARK = "#262626"
 _LIGHT = "#BBBBBB"
 
 #: The rcParams that :func:`use_style` applies.
@@ -168,7 +170,13 @@ def _model_output(model: Any, X: np.ndarray) -> np.ndarray:
 
 def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
                                 threshold: float | None):
-    """Return (labels (m,), probabilities (m, K) or None)."""
+    """Return (labels (m,), probabilities (m, K) or None, margin (m,) or None).
+
+    For two classes given as scores (not labels), ``margin`` is a continuous
+    score that is > 0 exactly where the label is 1: the logit minus the
+    threshold, or the difference of the two scores.  Its level-0 contour is
+    the exact decision boundary.
+    """
     if out.ndim == 2 and out.shape[1] > 1:
         if out.shape[0] != m:
             raise ValueError(f"the model returned shape {out.shape} for {m} points")
@@ -177,15 +185,16 @@ def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
         P /= P.sum(axis=1, keepdims=True)
         looks_like_proba = (not is_model and np.all(out >= 0)
                             and np.allclose(out.sum(axis=1), 1))
-        return out.argmax(axis=1), (out if looks_like_proba else P)
+        margin = (out[:, 1] - out[:, 0]).astype(float) if out.shape[1] == 2 else None
+        return out.argmax(axis=1), (out if looks_like_proba else P), margin
     if out.size != m:
         raise ValueError(f"expected {m} outputs (shape ({m},), ({m}, 1) or "
                          f"({m}, K)), got shape {out.shape}")
     s = out.reshape(m)
     if s.dtype.kind in "biu":
-        return s.astype(int), None
+        return s.astype(int), None, None
     if threshold is None and not is_model and np.all(s == np.round(s)):
-        return s.astype(int), None              # float labels such as 0.0, 1.0
+        return s.astype(int), None, None        # float labels such as 0.0, 1.0
     if threshold is None:
         in_unit = np.all((s >= 0) & (s <= 1))
         threshold = 0.5 if (in_unit and not is_model) else 0.0
@@ -194,11 +203,12 @@ def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
             p1 = 1.0 / (1.0 + np.exp(-s))
     else:
         p1 = np.clip(s, 0.0, 1.0)
-    return (s > threshold).astype(int), np.column_stack([1 - p1, p1])
+    return ((s > threshold).astype(int), np.column_stack([1 - p1, p1]),
+            s.astype(float) - threshold)
 
 
 def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None = None,
-                      ax: Axes | None = None, *, resolution: int = 200,
+                      ax: Axes | None = None, *, resolution: int = 300,
                       proba: bool = False, padding: float = 0.1,
                       threshold: float | None = None, title: str | None = None,
                       legend: bool = True, point_size: float = 28.0) -> Axes:
@@ -239,7 +249,14 @@ def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None
     -------
     Axes
         The filled class regions are ``ax.collections[0]`` (a contour set; or
-        ``ax.images[0]`` when ``proba=True``); then one scatter per class.
+        ``ax.images[0]`` when ``proba=True``); then, if the plane holds more
+        than one predicted class, the boundary line (a contour set); then one
+        scatter per class.  For two classes given as scores (a logit, a
+        probability, or two columns of scores) the regions and the boundary
+        are contours of the continuous score at its threshold (logit 0,
+        probability 0.5, or equal scores), so the boundary is exact and
+        smooth, a thin dark line.  For labels, or more than two classes, they
+        are contours of the predicted label on the grid.
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -265,11 +282,15 @@ def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None
     grid = np.column_stack([G1.ravel(), G2.ravel()])
     is_model = hasattr(model, "parameters")
     out = _model_output(model, grid)
-    labels, P = _scores_to_labels_and_proba(out, grid.shape[0], is_model, threshold)
+    labels, P, margin = _scores_to_labels_and_proba(out, grid.shape[0], is_model,
+                                                    threshold)
     K = int(max(labels.max(), y.max() if y is not None else 0,
                 (P.shape[1] - 1) if P is not None else 0)) + 1
     L = labels.reshape(G1.shape)
     colors = [_class_color(k) for k in range(K)]
+    S = None                                  # continuous score, boundary at 0
+    if K == 2 and margin is not None and np.all(np.isfinite(margin)):
+        S = np.clip(margin, -1e300, 1e300).reshape(G1.shape)
 
     if proba:
         if P is None:
@@ -281,12 +302,19 @@ def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None
         img = 1.0 - 0.4 * strength[..., None] * (1.0 - rgb)   # blend with white
         ax.imshow(img, origin="lower", extent=(g1[0], g1[-1], g2[0], g2[-1]),
                   aspect="auto", interpolation="bilinear")
+    elif S is not None:
+        span = max(float(np.abs(S).max()), 1.0)
+        ax.contourf(G1, G2, S, levels=[-2.0 * span, 0.0, 2.0 * span],
+                    colors=colors, alpha=0.28, antialiased=True)
     else:
         ax.contourf(G1, G2, L, levels=np.arange(K + 1) - 0.5, colors=colors,
                     alpha=0.28, antialiased=True)
     if K > 1 and L.min() != L.max():
-        ax.contour(G1, G2, L, levels=np.arange(K) + 0.5, colors=_GREY,
-                   linewidths=1.0)
+        if S is not None and S.min() < 0.0 < S.max():
+            ax.contour(G1, G2, S, levels=[0.0], colors=_DARK, linewidths=1.2)
+        else:
+            ax.contour(G1, G2, L, levels=np.arange(K) + 0.5, colors=_GREY,
+                       linewidths=1.0)
 
     if y is None:
         ax.scatter(X[:, 0], X[:, 1], s=point_size, c="black", edgecolors="white",
@@ -325,7 +353,7 @@ _METRIC_STYLE = {
 def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
                     metrics: Sequence[str] | None = None, *,
                     accuracy: bool | Sequence[str] = True, logy: bool = False,
-                    title: str | None = None) -> Axes:
+                    title: str | None = None, xlabel: str = "epoch") -> Axes:
     """Loss (and accuracy) per epoch from a ``fit`` history.
 
     Parameters
@@ -344,6 +372,9 @@ def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = No
     logy : bool
         Logarithmic loss axis.
     title : str, optional
+    xlabel : str
+        Label of the x axis, e.g. ``"step"`` for a history recorded per
+        gradient step.
 
     Returns
     -------
@@ -385,7 +416,7 @@ def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = No
 
     ax = _get_ax(ax)
     handles = [draw(ax, k, i) for i, k in enumerate(metrics)]
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     if logy:
         ax.set_yscale("log")
@@ -469,6 +500,35 @@ def _eval_grid(f: Callable, A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda a, b: float(f(a, b)))(A, B)
 
 
+#: Colours and line markers of descent paths, in order (the start is always a
+#: square and the end a star, so those two markers are not used here).
+_PATH_COLORS: tuple[str, ...] = (COLORS["vermillion"], COLORS["blue"], COLORS["black"],
+                                 COLORS["orange"], COLORS["purple"], COLORS["skyblue"],
+                                 COLORS["green"], COLORS["yellow"])
+_PATH_MARKERS: tuple[str, ...] = ("o", "^", "D", "v", "P", "X", "h", "p")
+
+
+def _paths_to_draw(path: np.ndarray | None, path_label: str,
+                   paths: Mapping[str, np.ndarray] | None
+                   ) -> list[tuple[str, np.ndarray]]:
+    """Validate ``path`` and ``paths`` and return ``[(label, (T, 2) array)]``."""
+    named: list[tuple[str, str, Any]] = []
+    if path is not None:
+        named.append(("path", str(path_label), path))
+    if paths is not None:
+        if not isinstance(paths, Mapping):
+            raise TypeError("paths must be a dict {label: array of shape (T, 2)}, "
+                            f"got {type(paths).__name__}")
+        named += [(f"paths[{k!r}]", str(k), v) for k, v in paths.items()]
+    out = []
+    for what, label, value in named:
+        P = np.asarray(value, dtype=float)
+        if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0:
+            raise ValueError(f"{what} must have shape (T, 2), got {P.shape}")
+        out.append((label, P))
+    return out
+
+
 def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
                  xlim: tuple[float, float] = (-2.0, 2.0),
                  ylim: tuple[float, float] = (-2.0, 2.0), *,
@@ -477,8 +537,11 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
                  log_levels: bool = False, filled: bool = True,
                  arrows: bool = True, n_arrows: int = 11, equal: bool = True,
                  resolution: int = 200, labels: tuple[str, str] = ("$w_1$", "$w_2$"),
-                 title: str | None = None) -> Axes:
-    """Contours of a function of two parameters, with descent arrows and a path.
+                 title: str | None = None, path_label: str = "gradient descent",
+                 path_color: str | None = None,
+                 paths: Mapping[str, np.ndarray] | None = None,
+                 legend: bool | None = None) -> Axes:
+    """Contours of a function of two parameters, with descent arrows and paths.
 
     Parameters
     ----------
@@ -513,16 +576,34 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     labels : (str, str)
         Axis labels.
     title : str, optional
+    path_label : str
+        Legend label of ``path``.
+    path_color : str, optional
+        Colour of the first path drawn (``path``, or else the first entry of
+        ``paths``); default vermillion.
+    paths : dict of {str: ndarray of shape (T, 2)}, optional
+        Several paths to compare, e.g. ``{"gradient descent": P1,
+        "momentum": P2}``, drawn after ``path`` (if given) in distinct
+        palette colours and markers, each with its own start square and end
+        star.
+    legend : bool, optional
+        Add a legend of the paths.  Default: only when more than one path is
+        drawn (a single path leaves the legend to the caller, as before).
 
     Returns
     -------
     Axes
         Contour sets are in ``ax.collections``; the arrows are a
-        ``matplotlib.quiver.Quiver``; the path is ``ax.lines``.
+        ``matplotlib.quiver.Quiver``.  Each path adds three entries to
+        ``ax.lines``, in order: the path labelled with its name, its start and
+        its end.  With a single path these are labelled ``"start"`` and
+        ``"end"``; with several, the start and end markers are left out of the
+        legend, which shows one grey square and one grey star instead.
     """
     (x0, x1), (y0, y1) = xlim, ylim
     if not (x1 > x0 and y1 > y0):
         raise ValueError(f"xlim and ylim must be increasing pairs, got {xlim} and {ylim}")
+    series = _paths_to_draw(path, path_label, paths)
     ax = _get_ax(ax, FIGSIZE_SQUARE if equal else FIGSIZE)
     a = np.linspace(x0, x1, resolution)
     b = np.linspace(y0, y1, resolution)
@@ -554,16 +635,32 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
                   scale_units="xy", scale=1, color=_GREY, width=0.004,
                   headwidth=4, headlength=4.5, zorder=2)
 
-    if path is not None:
-        path = np.asarray(path, dtype=float)
-        if path.ndim != 2 or path.shape[1] != 2:
-            raise ValueError(f"path must have shape (T, 2), got {path.shape}")
-        ax.plot(path[:, 0], path[:, 1], color=COLORS["vermillion"], marker="o",
-                markersize=4, linewidth=1.6, zorder=4, label="gradient descent")
-        ax.plot(*path[0], marker="s", color=COLORS["vermillion"], markersize=8,
-                markeredgecolor="white", zorder=5, label="start")
-        ax.plot(*path[-1], marker="*", color=COLORS["vermillion"], markersize=13,
-                markeredgecolor="white", zorder=5, label="end")
+    single = len(series) == 1
+    used = [path_color] if path_color is not None else []
+    colors = used + [c for c in _PATH_COLORS if to_hex(c) not in map(to_hex, used)]
+    handles = []
+    for i, (label, P) in enumerate(series):
+        color = colors[i % len(colors)]
+        handles.append(ax.plot(P[:, 0], P[:, 1], color=color,
+                               marker=_PATH_MARKERS[i % len(_PATH_MARKERS)],
+                               markersize=4, linewidth=1.6, zorder=4,
+                               label=label)[0])
+        ax.plot(*P[0], marker="s", color=color, markersize=8,
+                markeredgecolor="white", zorder=5,
+                label="start" if single else f"_{label} start")
+        ax.plot(*P[-1], marker="*", color=color, markersize=13,
+                markeredgecolor="white", zorder=5,
+                label="end" if single else f"_{label} end")
+    if (len(series) > 1) if legend is None else legend:
+        if single:
+            handles = ax.lines[-3:]
+        elif series:
+            handles += [Line2D([], [], linestyle="none", marker="s", markersize=8,
+                               color=_GREY, label="start"),
+                        Line2D([], [], linestyle="none", marker="*", markersize=13,
+                               color=_GREY, label="end")]
+        if handles:
+            ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     if equal:

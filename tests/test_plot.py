@@ -7,6 +7,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.contour import ContourSet  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 from matplotlib.quiver import Quiver  # noqa: E402
 
@@ -74,19 +76,75 @@ def test_decision_boundary_with_model_and_proba(rng):
     assert _scatter_points(ax) == 30
 
 
+def _contour_sets(ax):
+    return [c for c in ax.collections if isinstance(c, ContourSet)]
+
+
+def _boundary_vertices(ax):
+    """Vertices of the (unfilled) boundary contour drawn by decision_boundary."""
+    lines = [c for c in _contour_sets(ax) if not c.filled]
+    assert len(lines) == 1
+    return np.concatenate([p.vertices for p in lines[0].get_paths()]), lines[0]
+
+
+class _Binary:
+    def parameters(self):
+        return []
+
+    def forward(self, X):
+        return X[:, :1] - 0.3                         # (m, 1) logits
+
+    __call__ = forward
+
+
 def test_decision_boundary_binary_logits_threshold_at_zero():
-    class Binary:
-        def parameters(self):
-            return []
-
-        def forward(self, X):
-            return X[:, :1] - 0.3                     # (m, 1) logits
-
-        __call__ = forward
-
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
-    ax = plot.decision_boundary(Binary(), X, np.array([0, 1]), resolution=20)
+    ax = plot.decision_boundary(_Binary(), X, np.array([0, 1]), resolution=20)
     assert _scatter_points(ax) == 2
+
+
+@pytest.mark.parametrize("model, threshold", [
+    (_Binary(), None),                                          # (m, 1) logits
+    (lambda Z: Z[:, 0] - 0.3, 0.0),                             # (m,) scores
+    (lambda Z: 1 / (1 + np.exp(-(Z[:, 0] - 0.3))), None),       # probabilities
+    (lambda Z: np.column_stack([np.zeros(len(Z)), Z[:, 0] - 0.3]), None),  # K = 2
+], ids=["logit_model", "score_fn", "proba_fn", "two_scores"])
+def test_decision_boundary_binary_draws_exact_boundary(model, threshold):
+    """For a binary score the boundary is the level-0 contour of the score
+    (logit 0, probability 0.5, equal scores), exact where the label contour
+    would sit half a grid step off: here the line x1 = 0.3."""
+    X = np.array([[-1.0, -1.0], [0.0, 0.5], [1.0, 1.0]])
+    y = np.array([0, 0, 1])
+    ax = plot.decision_boundary(model, X, y, resolution=23, threshold=threshold)
+    V, line = _boundary_vertices(ax)
+    np.testing.assert_allclose(V[:, 0], 0.3, atol=1e-4)    # grid step 0.11
+    assert V[:, 1].min() == pytest.approx(ax.get_ylim()[0])
+    assert V[:, 1].max() == pytest.approx(ax.get_ylim()[1])
+    assert to_hex(line.get_edgecolor()[0]) == "#262626"   # thin dark line
+    filled = [c for c in _contour_sets(ax) if c.filled]
+    assert len(filled) == 1 and len(filled[0].get_paths()) == 2   # two regions
+    # regions, boundary, one scatter per class -- nothing more
+    assert len(ax.collections) == 4 and _scatter_points(ax) == 3
+
+
+def test_decision_boundary_labels_and_multiclass_keep_label_contour(rng):
+    X = rng.normal(size=(30, 2))
+    ax = plot.decision_boundary(lambda Z: (Z[:, 0] > 0.3).astype(int), X,
+                                resolution=23)
+    V, line = _boundary_vertices(ax)
+    assert to_hex(line.get_edgecolor()[0]) == "#4d4d4d"
+    assert np.abs(V[:, 0] - 0.3).max() > 1e-3      # half a grid step off
+    plt.close("all")
+    ax = plot.decision_boundary(_LogitModel(), X, rng.integers(0, 3, 30),
+                                resolution=23)
+    assert len([c for c in _contour_sets(ax) if not c.filled]) == 1
+
+
+def test_decision_boundary_default_resolution_is_300(rng):
+    X = rng.normal(size=(10, 2))
+    ax = plot.decision_boundary(_LogitModel(), X, proba=True)
+    assert ax.images[0].get_array().shape == (300, 300, 3)
+    _, line = _boundary_vertices(ax)                # K = 3: label contour
 
 
 def test_decision_boundary_validates_shapes(rng):
@@ -107,6 +165,13 @@ def test_training_curves_with_accuracy_axis():
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
     assert ax.lines[1].get_linestyle() == "--"        # validation is dashed
     ax.figure.savefig("/tmp/plot_training_curves.png")
+
+
+def test_training_curves_xlabel():
+    h = {"loss": [1.0, 0.5, 0.3]}
+    assert plot.training_curves(h).get_xlabel() == "epoch"
+    ax = plot.training_curves(h, xlabel="gradient step", accuracy=False)
+    assert ax.get_xlabel() == "gradient step"
 
 
 def test_training_curves_missing_metric():
@@ -130,6 +195,59 @@ def test_loss_surface_contours_arrows_path():
     assert len(ax.lines[0].get_xdata()) == 4
     assert ax.get_aspect() == 1.0
     ax.figure.savefig("/tmp/plot_loss_surface.png")
+
+
+def test_loss_surface_single_path_label_and_colour():
+    f = lambda a, b: a**2 + b**2                      # noqa: E731
+    path = np.array([[1.0, 1.0], [0.5, 0.5], [0.1, 0.1]])
+    ax = plot.loss_surface(f, path=path, resolution=30, arrows=False,
+                           path_label="momentum", path_color="#0072B2")
+    assert [l.get_label() for l in ax.lines] == ["momentum", "start", "end"]
+    assert {to_hex(l.get_color()) for l in ax.lines} == {"#0072b2"}
+    assert ax.get_legend() is None                    # the caller decides
+    plt.close("all")
+    ax = plot.loss_surface(f, path=path, resolution=30, arrows=False)
+    assert ax.lines[0].get_label() == "gradient descent"
+    assert to_hex(ax.lines[0].get_color()) == to_hex(plot.COLORS["vermillion"])
+
+
+def test_loss_surface_two_paths():
+    f = lambda a, b: a**2 + 4 * b**2                  # noqa: E731
+    gd = np.array([[1.5, 1.0], [0.9, 0.2], [0.5, 0.05], [0.2, 0.0]])
+    mom = np.array([[1.5, 1.0], [1.0, -0.3], [0.3, 0.1]])
+    ax = plot.loss_surface(f, path=None, paths={"gradient descent": gd,
+                                                "momentum": mom},
+                           resolution=40, arrows=False)
+    lines = _labelled_lines(ax)
+    assert [l.get_label() for l in lines] == ["gradient descent", "momentum"]
+    assert len(ax.lines) == 6                         # line, start, end per path
+    np.testing.assert_array_equal(lines[1].get_xdata(), mom[:, 0])
+    assert lines[0].get_color() != lines[1].get_color()
+    assert lines[0].get_marker() != lines[1].get_marker()
+    starts = [l for l in ax.lines if l.get_marker() == "s"]
+    ends = [l for l in ax.lines if l.get_marker() == "*"]
+    assert len(starts) == len(ends) == 2
+    assert [s.get_xdata()[0] for s in starts] == [1.5, 1.5]
+    assert [e.get_xdata()[0] for e in ends] == [0.2, 0.3]
+    assert [s.get_color() for s in starts] == [l.get_color() for l in lines]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["gradient descent", "momentum", "start", "end"]
+    ax.figure.savefig("/tmp/plot_loss_surface_paths.png")
+
+
+def test_loss_surface_path_and_paths_together_and_errors():
+    f = lambda a, b: a + b                            # noqa: E731
+    P = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ax = plot.loss_surface(f, path=P, paths={"b": P + 0.1}, resolution=20,
+                           arrows=False, path_color="black", legend=False)
+    assert [l.get_label() for l in _labelled_lines(ax)] == ["gradient descent", "b"]
+    assert to_hex(ax.lines[0].get_color()) == "#000000"
+    assert to_hex(ax.lines[3].get_color()) != "#000000"
+    assert ax.get_legend() is None
+    with pytest.raises(ValueError, match=r"paths\['b'\] must have shape \(T, 2\)"):
+        plot.loss_surface(f, paths={"a": P, "b": np.zeros((3, 3))})
+    with pytest.raises(TypeError, match="paths must be a dict"):
+        plot.loss_surface(f, paths=[P])
 
 
 def test_loss_surface_with_grad_and_non_vectorised_f():
