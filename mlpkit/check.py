@@ -38,6 +38,7 @@ characters, so that it does not scroll sideways in the book.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import textwrap
 import warnings
@@ -58,6 +59,8 @@ __all__ = [
     "check_mse_gradient",
     "check_gd_step",
     "check_momentum_step",
+    "check_adam_step",
+    "check_weight_decay_gradient",
     "check_mlp_forward",
     "check_linear_backward",
     "check_relu_backward",
@@ -1008,6 +1011,310 @@ def check_relu_backward(fn: Callable) -> None:
         _compare(name, "dZ", got, expected, case=case, inputs=inputs, hint=hint)
     _success(name, f"your ReLU backward matches the reference on {len(cases)} "
                    "cases, including z = 0 exactly and a batch of one.")
+
+
+# ---------------------------------------------------------------------------
+# Adam and weight decay
+# ---------------------------------------------------------------------------
+
+def _adam_ref(theta: np.ndarray, grad: np.ndarray, m: np.ndarray, s: np.ndarray,
+              t: int, lr: float, beta1: float, beta2: float,
+              eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One Adam step, PyTorch's rule (the one :class:`mlpkit.Adam` applies)."""
+    m_new = beta1 * m + (1 - beta1) * grad
+    s_new = beta2 * s + (1 - beta2) * grad ** 2
+    m_hat = m_new / (1 - beta1 ** t)
+    s_hat = s_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(s_hat) + eps), m_new, s_new
+
+
+def _adam_moments(rng: np.random.Generator, shape: tuple, steps: int,
+                  beta1: float = 0.9, beta2: float = 0.999) -> tuple:
+    """The moments ``(m, s)`` after ``steps`` Adam steps on random gradients."""
+    m, s = np.zeros(shape), np.zeros(shape)
+    for t in range(1, steps + 1):
+        _, m, s = _adam_ref(np.zeros(shape), rng.normal(size=shape), m, s, t,
+                            1e-3, beta1, beta2, 1e-8)
+    return m, s
+
+
+_ADAM_T_HINT = (
+    "t is the number of the step being taken, counted from 1: t = 1 on the "
+    "first step, so 1 - beta1**t = 0.1 there, never 0.  With t - 1 (or a "
+    "counter that starts at 0) the first bias correction divides by "
+    "1 - beta1**0 = 0."
+)
+
+_ADAM_INPLACE_HINT = (
+    "`m *= beta1`, `s += ...` or `theta -= ...` write into the caller's "
+    "arrays (mk.Adam updates its own buffers in place on purpose, but this "
+    "function must not).  Return new arrays: `m_new = beta1 * m + (1 - beta1) "
+    "* grad`, `s_new = beta2 * s + (1 - beta2) * grad**2`, and "
+    "`theta_new = theta - lr * m_hat / (np.sqrt(s_hat) + eps)`."
+)
+
+
+def _adam_fp_hint(message: str) -> str:
+    if "divide by zero" in message:
+        return _ADAM_T_HINT
+    if "sqrt" in message:
+        return ("s is an average of *squared* gradients and is never "
+                "negative: s_new = beta2 * s + (1 - beta2) * grad**2.  Did you "
+                "forget to square grad?")
+    if "invalid" in message:
+        return ("0 / 0: where the gradient is 0, m_hat and s_hat are 0 on the "
+                "first step and the step must be 0.  Add eps after the square "
+                "root: m_hat / (np.sqrt(s_hat) + eps).")
+    return _GENERIC_FP_HINT
+
+
+def _adam_exception_hint(err: Exception) -> str:
+    if isinstance(err, ZeroDivisionError):
+        return _ADAM_T_HINT
+    if isinstance(err, TypeError) and "argument" in str(err):
+        return ("the checker calls fn(theta, grad, m, s, t, lr) for the "
+                "default betas and eps, and fn(theta, grad, m, s, t, lr, beta1, "
+                "beta2, eps) otherwise.  Define def adam_step(theta, grad, m, s, "
+                "t, lr, beta1=0.9, beta2=0.999, eps=1e-8).")
+    return _exception_hint(err)
+
+
+def check_adam_step(fn: Callable) -> None:
+    """Check one step of Adam, with bias correction, as PyTorch computes it.
+
+    The rule is PyTorch's ``Adam`` (without weight decay), the one
+    :class:`mlpkit.Adam` uses, with ``g = grad``::
+
+        m_new     = beta1 * m + (1 - beta1) * g
+        s_new     = beta2 * s + (1 - beta2) * g**2
+        m_hat     = m_new / (1 - beta1**t)
+        s_hat     = s_new / (1 - beta2**t)
+        theta_new = theta - lr * m_hat / (sqrt(s_hat) + eps)
+
+    ``t`` is the number of the step being taken, counted from 1: ``t = 1`` on
+    the first step.  The moments start at ``m = s = 0``, so on the first step
+    ``m_hat = g`` and ``s_hat = g**2`` and each parameter moves by about
+    ``lr`` against the sign of its gradient.  ``eps`` is added *after* the
+    square root.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8)``
+        with parameters ``theta``, gradient ``grad`` and moments ``m``, ``s``
+        of the same shape (usually (p,)), the step number ``t >= 1`` (an int)
+        and a learning rate ``lr > 0``; returns ``(theta_new, m_new, s_new)``
+        as **new** arrays.  It must not change its inputs in place.  One case
+        relies on the defaults of ``beta1``, ``beta2`` and ``eps``.
+
+    Raises
+    ------
+    CheckFailed
+        If a case differs from the reference or an input was changed in place.
+    """
+    name = "check_adam_step"
+    rng = np.random.default_rng(_SEED + 10)
+    # (case, args): six args use fn's defaults for beta1, beta2 and eps
+    cases: list[tuple[str, tuple]] = [
+        ("first step (t = 1) from m = s = 0 with the default betas and eps; "
+         "the step is about lr * sign(grad)",
+         (rng.normal(size=5), np.array([0.3, -2.0, 5e-3, -1e-4, 0.0]),
+          np.zeros(5), np.zeros(5), 1, 0.01)),
+        ("a later step, t = 7, with nonzero m and s",
+         (rng.normal(size=4), rng.normal(size=4),
+          *_adam_moments(rng, (4,), 6), 7, 0.05, 0.9, 0.999, 1e-8)),
+        ("a (2, 3) weight matrix, t = 3",
+         (rng.normal(size=(2, 3)), rng.normal(0.0, 3.0, size=(2, 3)),
+          *_adam_moments(rng, (2, 3), 2), 3, 0.1, 0.9, 0.999, 1e-8)),
+        ("beta1 = 0.8, beta2 = 0.99, t = 2",
+         (rng.normal(size=3), rng.normal(size=3),
+          *_adam_moments(rng, (3,), 1, 0.8, 0.99), 2, 0.1, 0.8, 0.99, 1e-8)),
+        ("one parameter, t = 2, after a first step with grad = 1",
+         (np.array([1.0]), np.array([2.0]), np.array([0.1]), np.array([0.001]),
+          2, 0.1, 0.9, 0.999, 1e-8)),
+    ]
+    names = ("theta", "grad", "m", "s", "t", "lr", "beta1", "beta2", "eps")
+    order = ("theta_new", "m_new", "s_new")
+    for case, args in cases:
+        inputs = dict(zip(names, args))
+        theta, grad, m, s, t, lr = args[:6]
+        beta1, beta2, eps = args[6:] if len(args) == 9 else (0.9, 0.999, 1e-8)
+        out = _call(name, fn, inputs, case=case, fp_hint=_adam_fp_hint,
+                    exc_hint=_adam_exception_hint,
+                    inplace_hint=_ADAM_INPLACE_HINT)
+        out = _unpack(name, out, order, case=case, inputs=inputs)
+        refs = _adam_ref(theta, grad, m, s, t, lr, beta1, beta2, eps)
+        theta_ref, m_ref, s_ref = refs
+        if all(np.shape(o) == theta.shape for o in out) and not all(
+                _close(o, r) for o, r in zip(out, refs)):
+            for perm in itertools.permutations(range(3)):
+                if all(_close(out[k], refs[perm[k]]) for k in range(3)):
+                    _fail(name, "your three results are in the wrong order.",
+                          case=case, inputs=inputs,
+                          hint=f"you returned ({', '.join(order[k] for k in perm)}"
+                               "); return them as `return theta_new, m_new, "
+                               "s_new`.")
+        shape_hint = "theta, grad, m and s all have the same shape."
+        theta_new, m_new, s_new = (
+            _array(name, o, what, theta.shape, case=case, inputs=inputs,
+                   shape_hint=shape_hint) for o, what in zip(out, order))
+
+        bc1, bc2 = 1 - beta1 ** t, 1 - beta2 ** t
+        raw_hint = ("return the raw moments m_new and s_new, not the "
+                    "bias-corrected m_hat and s_hat: the correction is applied "
+                    "afresh at every step, with that step's t.")
+        hint = None
+        if _close(m_new, m_ref / bc1):
+            hint = raw_hint
+        elif _close(m_new, beta1 * m + grad):
+            hint = ("m is an average: m_new = beta1 * m + (1 - beta1) * grad, "
+                    "with the factor (1 - beta1) on the gradient.")
+        elif _close(m_new, beta1 * m + (1 - beta1) * grad ** 2):
+            hint = ("m averages the gradients themselves; the squares grad**2 "
+                    "belong in s.")
+        elif beta1 != 0.9 and _close(m_new, 0.9 * m + 0.1 * grad):
+            hint = ("use the beta1 that was passed in, not a fixed 0.9: "
+                    "m_new = beta1 * m + (1 - beta1) * grad.")
+        _compare(name, "m_new", m_new, m_ref, case=case, inputs=inputs, hint=hint)
+
+        hint = None
+        if _close(s_new, s_ref / bc2):
+            hint = raw_hint
+        elif _close(s_new, beta2 * s + (1 - beta2) * grad):
+            hint = ("square the gradient: s_new = beta2 * s + (1 - beta2) * "
+                    "grad**2 averages the squared gradients.")
+        elif _close(s_new, beta2 * s + grad ** 2):
+            hint = ("s is an average: s_new = beta2 * s + (1 - beta2) * "
+                    "grad**2, with the factor (1 - beta2).")
+        elif beta2 != 0.999 and _close(s_new, 0.999 * s + 0.001 * grad ** 2):
+            hint = ("use the beta2 that was passed in, not a fixed 0.999: "
+                    "s_new = beta2 * s + (1 - beta2) * grad**2.")
+        _compare(name, "s_new", s_new, s_ref, case=case, inputs=inputs, hint=hint)
+
+        def step(m_hat, s_hat, *, inside=False, e=eps, sign=-1.0, rate=lr):
+            with np.errstate(all="ignore"):
+                den = np.sqrt(s_hat + e) if inside else np.sqrt(s_hat) + e
+                return theta + sign * rate * m_hat / den
+
+        m_hat, s_hat = m_ref / bc1, s_ref / bc2
+        with np.errstate(all="ignore"):
+            bc_prev = (1 - beta1 ** (t - 1), 1 - beta2 ** (t - 1))
+        bc_next = (1 - beta1 ** (t + 1), 1 - beta2 ** (t + 1))
+        hint = None
+        if _close(theta_new, step(m_ref, s_ref)):
+            hint = ("correct the bias of the moments.  m and s start at 0, so "
+                    "on the first step m_hat should equal g (and s_hat g**2): "
+                    "m_hat = m_new / (1 - beta1**t) and "
+                    "s_hat = s_new / (1 - beta2**t).")
+        elif (_close(theta_new, step(m_hat, s_ref))
+              or _close(theta_new, step(m_ref, s_hat))):
+            hint = ("correct *both* moments: m_hat = m_new / (1 - beta1**t) "
+                    "and s_hat = s_new / (1 - beta2**t).")
+        elif _close(theta_new, step(m_hat, s_hat, inside=True)):
+            hint = ("eps goes outside the square root: m_hat / "
+                    "(np.sqrt(s_hat) + eps), as in PyTorch and mk.Adam.  Inside "
+                    "it, eps changes the step wherever the gradients are "
+                    "tiny.")
+        elif t > 1 and _close(theta_new, step(m_ref / bc_prev[0],
+                                              s_ref / bc_prev[1])):
+            hint = ("use beta1**t and beta2**t, not the powers t - 1.  " + _ADAM_T_HINT)
+        elif _close(theta_new, step(m_ref / bc_next[0], s_ref / bc_next[1])):
+            hint = ("t is already the number of this step; don't add 1 to it "
+                    "before the bias correction.")
+        elif (_close(theta_new, step(m / bc1, s_hat))
+              or _close(theta_new, step(m / bc1, s / bc2))):
+            hint = ("you stepped with the old moments.  Update m and s first, "
+                    "then step with the new ones: m_hat = m_new / (1 - beta1**t).")
+        elif _close(theta_new, step(m_hat, s_hat, sign=1.0)):
+            hint = ("you moved *uphill*: subtract the step, theta_new = theta - "
+                    "lr * m_hat / (np.sqrt(s_hat) + eps).")
+        elif _close(theta_new, step(m_hat, s_hat, e=0.0)):
+            hint = ("add eps after the square root: m_hat / (np.sqrt(s_hat) + "
+                    "eps).")
+        elif lr != 1 and _close(theta_new, step(m_hat, s_hat, rate=1.0)):
+            hint = "multiply the step by the learning rate lr."
+        _compare(name, "theta_new", theta_new, theta_ref, case=case,
+                 inputs=inputs, hint=hint)
+    _success(name, f"your update matches PyTorch's Adam on {len(cases)} cases, "
+                   "including the first step (t = 1), where the step is about "
+                   "lr * sign(grad).")
+
+
+_WEIGHT_DECAY_INPLACE_HINT = (
+    "`grad += lam * theta` (or `theta *= lam`) writes into the caller's "
+    "arrays (mk.SGD adds the decay in a scratch array for this reason).  "
+    "Return a new array: `return grad + lam * theta`."
+)
+
+
+def check_weight_decay_gradient(fn: Callable) -> None:
+    """Check the gradient of a loss with an L2 penalty (weight decay).
+
+    The penalised loss ``L(theta) + (lam / 2) * ||theta||**2`` has gradient
+    ``grad + lam * theta``, where ``grad`` is the gradient of ``L``.  This is
+    what ``weight_decay=lam`` adds to the gradient in :class:`mlpkit.SGD`
+    (and in PyTorch's ``SGD``).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(grad, theta, lam)`` with the gradient ``grad`` of the loss and the
+        parameters ``theta``, of the same shape (usually (p,)), and the decay
+        ``lam >= 0``; returns ``grad + lam * theta`` as a **new** array.  It
+        must not change ``grad`` in place.
+
+    Raises
+    ------
+    CheckFailed
+        If a case differs from the reference or an input was changed in place.
+    """
+    name = "check_weight_decay_gradient"
+    rng = np.random.default_rng(_SEED + 11)
+    cases = [
+        ("3 parameters, lam = 0.1", rng.normal(size=3), rng.normal(size=3), 0.1),
+        ("one parameter by hand: grad = 0.5, theta = 2, lam = 0.1 (result 0.7)",
+         np.array([0.5]), np.array([2.0]), 0.1),
+        ("lam = 0 (no decay: the gradient is unchanged)",
+         rng.normal(size=4), rng.normal(size=4), 0.0),
+        ("a (2, 3) weight matrix, lam = 0.01",
+         rng.normal(size=(2, 3)), rng.normal(0.0, 5.0, size=(2, 3)), 0.01),
+        ("a zero gradient, lam = 0.5 (only the decay is left)",
+         np.zeros(4), rng.normal(size=4), 0.5),
+    ]
+    for case, grad, theta, lam in cases:
+        inputs = {"grad": grad, "theta": theta, "lam": lam}
+        out = _call(name, fn, inputs, case=case,
+                    inplace_hint=_WEIGHT_DECAY_INPLACE_HINT)
+        got = _array(name, out, "the gradient", theta.shape, case=case,
+                     inputs=inputs, shape_hint="the gradient has the shape of "
+                                               "theta and grad.")
+        expected = grad + lam * theta
+        hint = None
+        if _close(got, grad + lam / 2 * theta):
+            hint = ("the derivative of (lam/2) theta^2 is lam theta: the 2 of "
+                    "the square cancels the 1/2, so the gradient is "
+                    "grad + lam * theta.")
+        elif _close(got, grad - lam * theta):
+            hint = ("check the sign: the penalty grows with theta, so its "
+                    "gradient +lam * theta is *added*: grad + lam * theta.  The "
+                    "minus sign belongs to the step, theta - lr * gradient.")
+        elif _close(got, lam * theta):
+            hint = ("you returned only the penalty's gradient; add the loss's "
+                    "gradient: grad + lam * theta.")
+        elif _close(got, grad + 2 * lam * theta):
+            hint = ("the penalty is (lam/2) ||theta||^2, whose gradient is "
+                    "lam * theta, not 2 * lam * theta.")
+        elif _close(got, grad + lam * grad):
+            hint = ("the decay is proportional to the parameters, not to the "
+                    "gradient: grad + lam * theta.")
+        elif _close(got, grad + lam * np.sign(theta)):
+            hint = ("lam * sign(theta) is the gradient of the L1 penalty "
+                    "lam * |theta|; weight decay is L2: grad + lam * theta.")
+        _compare(name, "the gradient", got, expected, case=case, inputs=inputs,
+                 hint=hint)
+    _success(name, f"your gradient matches grad + lam * theta on {len(cases)} "
+                   "cases, including lam = 0 and a zero gradient, and leaves "
+                   "grad untouched.")
 
 
 # ---------------------------------------------------------------------------

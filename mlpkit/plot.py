@@ -34,6 +34,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap, to_hex, to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
+from matplotlib.transforms import Affine2D, offset_copy
 
 __all__ = [
     "PALETTE", "COLORS", "MARKERS", "CMAP_CLASSES", "CMAP_WEIGHTS", "FIGSIZE",
@@ -1149,9 +1150,22 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, ax: Axes | None = N
 # History timeline
 # ---------------------------------------------------------------------------
 
+#: Layout of :func:`timeline`, in points: gap between a pole and its label,
+#: smallest horizontal gap between two labels, shortest pole, vertical gap
+#: between stacked labels.
+_TL_GAP, _TL_PAD_X, _TL_POLE, _TL_PAD_Y = 3.0, 8.0, 14.0, 5.0
+
+
 def timeline(events: Sequence[tuple[float, str]], ax: Axes | None = None, *,
-             title: str | None = None, wrap: int = 22) -> Axes:
+             title: str | None = None, wrap: int = 22,
+             fontsize: float | str = 9) -> Axes:
     """A horizontal timeline of dated events.
+
+    Each event is a dot on the axis and a label hanging from a thin pole like a
+    flag, to the right of the pole.  Labels alternate above and below the axis.
+    Where labels on the same side would overlap (years close together, such as
+    1969, 1970 and 1974), the earlier one is raised above the later one, so
+    that no label overlaps another and no pole crosses a label.
 
     Parameters
     ----------
@@ -1162,12 +1176,16 @@ def timeline(events: Sequence[tuple[float, str]], ax: Axes | None = None, *,
     title : str, optional
     wrap : int
         Wrap each label to lines of about this many characters.
+    fontsize : float or str
+        Font size of the labels (points, or a name such as ``"small"``).
+        Pass it here rather than changing the texts afterwards: the layout is
+        computed for this size.
 
     Returns
     -------
     Axes
-        One dot per event (a single scatter) and one text per event in
-        ``ax.texts``.
+        One dot per event (a single scatter), one pole per event (a single
+        line collection) and one text per event in ``ax.texts``.
     """
     import textwrap
 
@@ -1178,20 +1196,63 @@ def timeline(events: Sequence[tuple[float, str]], ax: Axes | None = None, *,
     except (TypeError, ValueError) as err:
         raise ValueError("events must be a sequence of (year, text) pairs") from err
     years = np.array([y for y, _ in evs])
+    side = np.where(np.arange(len(evs)) % 2 == 0, 1.0, -1.0)   # above, below, ...
     ax = _get_ax(ax, FIGSIZE_WIDE)
+    fig = ax.figure.figure                     # the root figure (ax may be in a subfigure)
     span = max(years.max() - years.min(), 1.0)
+    x0 = years.min() - 0.04 * span
     ax.axhline(0.0, color=_GREY, linewidth=1.5, zorder=1)
     ax.scatter(years, np.zeros_like(years), s=60, color=COLORS["blue"],
                edgecolors="white", zorder=3)
-    for i, (year, text) in enumerate(evs):
-        level = (1.0 + 0.8 * ((i // 2) % 2)) * (1 if i % 2 == 0 else -1)
-        ax.vlines(year, 0, level * 0.85, color=_LIGHT, linewidth=1.0, zorder=0)
-        label = f"{year:g}\n" + textwrap.fill(text, wrap)
-        ax.text(year, level, label, ha="center", va="bottom" if level > 0 else "top",
-                fontsize=9)
-    ax.set_xlim(years.min() - 0.08 * span, years.max() + 0.08 * span)
-    ax.set_ylim(-3.0, 3.0)
     ax.axis("off")
     if title:
         ax.set_title(title)
+    if fig.get_layout_engine() is not None:
+        fig.get_layout_engine().execute(fig)  # settle the axes' size before measuring
+
+    # Measure the labels (in points) at their final font size.
+    texts = [ax.text(year, 0.0, f"{year:g}\n" + textwrap.fill(text, wrap),
+                     ha="left", va="bottom" if up > 0 else "top", fontsize=fontsize)
+             for (year, text), up in zip(evs, side)]
+    pt = fig.dpi / 72.0
+    boxes = [t.get_window_extent() for t in texts]
+    w = np.array([b.width for b in boxes]) / pt
+    h = np.array([b.height for b in boxes]) / pt
+    W, H = ax.bbox.width / pt, ax.bbox.height / pt
+
+    # x-limits: wide enough that the last labels end inside the axes.
+    need = (_TL_GAP + w + _TL_PAD_X) / W       # a label's width, as a fraction of W
+    fits = need < 0.9
+    S = max([years.max() + 0.04 * span - x0,
+             *((years[fits] - x0) / (1.0 - need[fits]))])
+    ax.set_xlim(x0, x0 + S)
+    X = (years - x0) * W / S                   # the poles, in points from the left
+
+    # Stack the labels of each side, latest first: a label goes above every
+    # later label on its side that it would overlap, so a pole (left of its
+    # own label) never crosses an earlier label either.
+    bottom = np.zeros(len(evs))                # label's near edge, points from the axis
+    for i in reversed(range(len(evs))):
+        later = [j for j in range(i + 1, len(evs))
+                 if side[j] == side[i] and X[j] < X[i] + _TL_GAP + w[i] + _TL_PAD_X]
+        bottom[i] = max([_TL_POLE] + [bottom[j] + h[j] + _TL_PAD_Y for j in later])
+    far = bottom + h                           # label's far edge
+    room = H - far[side > 0].max() - far[side < 0].max(initial=0.0)
+    bottom += min(max(room, 0.0) / 4, 2 * _TL_POLE)     # longer poles where there is room
+    far = bottom + h
+    up_pt, down_pt = far[side > 0].max(), far[side < 0].max(initial=0.0)
+    for t, up, b in zip(texts, side, bottom):
+        t.set_transform(offset_copy(ax.transData, fig=fig, x=_TL_GAP, y=up * b,
+                                    units="points"))
+    poles = [[(0.0, 0.0), (0.0, up * (b + hh))] for up, b, hh in zip(side, bottom, h)]
+    ax.add_collection(LineCollection(
+        poles, colors=_LIGHT, linewidths=1.0, zorder=0,
+        offsets=np.column_stack([years, np.zeros_like(years)]),
+        offset_transform=ax.transData,
+        transform=Affine2D().scale(1 / 72.0) + fig.dpi_scale_trans), autolim=False)
+
+    # y-limits: put the axis line where the labels above and below both fit.
+    content = up_pt + down_pt + 2 * _TL_PAD_Y
+    frac = (down_pt + _TL_PAD_Y + max(H - content, 0.0) / 2) / max(H, content)
+    ax.set_ylim(-frac, 1.0 - frac)
     return ax

@@ -365,6 +365,192 @@ def test_momentum_step_in_place(capsys):
     assert capsys.readouterr().out == ""
 
 
+# --- Adam ---------------------------------------------------------------------
+
+def adam_step(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    s_new = beta2 * s + (1 - beta2) * grad ** 2
+    m_hat = m_new / (1 - beta1 ** t)
+    s_hat = s_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(s_hat) + eps), m_new, s_new
+
+
+def test_adam_step_correct(capsys):
+    check.check_adam_step(adam_step)
+    assert_one_line(capsys, "check_adam_step")
+
+
+def test_adam_step_matches_mk_adam(capsys):
+    """The checker's rule is the one mk.Adam applies (PyTorch's Adam)."""
+    def via_adam(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        p = mk.Parameter(theta.copy())
+        opt = mk.Adam([p], lr=lr, betas=(beta1, beta2), eps=eps)
+        opt._m[0][...], opt._v[0][...] = m, s    # start from the given moments
+        opt.t = t - 1                            # step() increments t first
+        p.grad[...] = grad
+        opt.step()
+        return p.data, opt._m[0].copy(), opt._v[0].copy()
+
+    check.check_adam_step(via_adam)
+    assert_one_line(capsys, "check_adam_step")
+
+
+def test_adam_step_first_step_is_about_lr_sign_grad():
+    # t = 1 from m = s = 0: m_hat = g and s_hat = g**2, so the step is
+    # lr * g / (|g| + eps), about lr * sign(g) even for a tiny gradient
+    g = np.array([0.3, -2.0, -1e-4])
+    theta_new, m_new, s_new = adam_step(np.zeros(3), g, np.zeros(3), np.zeros(3),
+                                        1, 0.01)
+    np.testing.assert_allclose(theta_new, [-0.01, 0.01, 0.01], rtol=1e-3)
+    np.testing.assert_allclose(m_new, 0.1 * g)
+    np.testing.assert_allclose(s_new, 0.001 * g ** 2)
+
+
+def adam_variant(*, bias=True, eps_inside=False, t_shift=0, square=True,
+                 old_m=False, sign=-1.0, fixed_betas=False, eps_used=True,
+                 order=(0, 1, 2)):
+    """adam_step with one typical mistake switched on."""
+    def fn(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        if fixed_betas:
+            beta1, beta2 = 0.9, 0.999
+        m_new = beta1 * m + (1 - beta1) * grad
+        s_new = beta2 * s + (1 - beta2) * (grad ** 2 if square else grad)
+        tt = t + t_shift
+        m_hat = (m if old_m else m_new) / ((1 - beta1 ** tt) if bias else 1)
+        s_hat = s_new / ((1 - beta2 ** tt) if bias else 1)
+        e = eps if eps_used else 0.0
+        den = np.sqrt(s_hat + e) if eps_inside else np.sqrt(s_hat) + e
+        out = (theta + sign * lr * m_hat / den, m_new, s_new)
+        return tuple(out[k] for k in order)
+    return fn
+
+
+def late_only(wrong):
+    """Correct on the first step (t = 1), ``wrong`` afterwards."""
+    def fn(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        f = adam_step if t == 1 else wrong
+        return f(theta, grad, m, s, t, lr, beta1, beta2, eps)
+    return fn
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (adam_variant(bias=False), "on the first step m_hat should equal g"),
+    (adam_variant(eps_inside=True), "eps goes outside the square root"),
+    (adam_variant(t_shift=-1), r"1 - beta1\*\*0 = 0"),
+    (late_only(adam_variant(t_shift=-1)), r"not the powers t - 1"),
+    (adam_variant(t_shift=1), "don't add 1"),
+    (adam_variant(square=False), r"forget to square grad"),
+    (late_only(adam_variant(square=False)), r"square the gradient"),
+    (adam_variant(order=(0, 2, 1)), r"wrong order(.|\n)*you returned "
+                                    r"\(theta_new, s_new, m_new\)"),
+    (adam_variant(old_m=True), "you stepped with the old moments"),
+    (adam_variant(sign=1.0), "uphill"),
+    (adam_variant(fixed_betas=True), "use the beta1 that was passed in"),
+    (adam_variant(eps_used=False), r"0 / 0(.|\n)*Add eps after the square root"),
+    (lambda *a: adam_step(*a)[:2], r"expected 3 results \(theta_new, m_new, s_new\)"),
+], ids=["no_bias_correction", "eps_inside_sqrt", "t_minus_1_first_step",
+        "t_minus_1_later", "t_plus_1", "g_not_squared", "g_not_squared_late",
+        "m_s_swapped", "old_m", "sign", "fixed_betas", "no_eps", "two_results"])
+def test_adam_step_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.check_adam_step(wrong)
+
+
+def test_adam_step_returned_bias_corrected_moments():
+    def returns_hats(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        theta_new, m_new, s_new = adam_step(theta, grad, m, s, t, lr, beta1, beta2, eps)
+        return theta_new, m_new / (1 - beta1 ** t), s_new / (1 - beta2 ** t)
+
+    with pytest.raises(CheckFailed, match="return the raw moments"):
+        check.check_adam_step(returns_hats)
+
+
+def test_adam_step_in_place_and_signature(capsys):
+    def in_place(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):   # mk.Adam's style
+        m *= beta1
+        m += (1 - beta1) * grad
+        s *= beta2
+        s += (1 - beta2) * grad ** 2
+        theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(s / (1 - beta2 ** t)) + eps)
+        return theta, m, s
+
+    with pytest.raises(CheckFailed, match="changed its input theta in place") as info:
+        check.check_adam_step(in_place)
+    assert "mk.Adam updates its own buffers in place" in str(info.value)
+
+    def m_in_place(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        theta_new, m_new, s_new = adam_step(theta, grad, m, s, t, lr, beta1, beta2, eps)
+        m[...] = m_new                           # keeps the caller's m up to date
+        return theta_new, m, s_new
+
+    with pytest.raises(CheckFailed, match="changed its input m in place"):
+        check.check_adam_step(m_in_place)
+
+    def no_defaults(theta, grad, m, s, t, lr, beta1, beta2, eps):
+        return adam_step(theta, grad, m, s, t, lr, beta1, beta2, eps)
+
+    with pytest.raises(CheckFailed, match=r"beta1=0\.9, beta2=0\.999, eps=1e-8\)"):
+        check.check_adam_step(no_defaults)
+
+    def python_floats_t_minus_1(theta, grad, m, s, t, lr, beta1=0.9, beta2=0.999,
+                                eps=1e-8):
+        step_size = lr / (1 - beta1 ** (t - 1))          # ZeroDivisionError at t = 1
+        return adam_step(theta, grad, m, s, t, step_size, beta1, beta2, eps)
+
+    with pytest.raises(CheckFailed, match=r"ZeroDivisionError(.|\n)*counted from 1"):
+        check.check_adam_step(python_floats_t_minus_1)
+    assert capsys.readouterr().out == ""
+
+
+# --- weight decay ---------------------------------------------------------------
+
+def test_weight_decay_gradient_correct(capsys):
+    check.check_weight_decay_gradient(lambda grad, theta, lam: grad + lam * theta)
+    assert_one_line(capsys, "check_weight_decay_gradient")
+
+
+def test_weight_decay_gradient_matches_mk_sgd(capsys):
+    """weight_decay=lam in mk.SGD adds lam * theta to the gradient: with lr = 1
+    and no momentum, one step moves theta by exactly that gradient."""
+    def via_sgd(grad, theta, lam):
+        p = mk.Parameter(theta.copy())
+        p.grad[...] = grad
+        mk.SGD([p], lr=1.0, weight_decay=lam).step()
+        return theta - p.data
+
+    check.check_weight_decay_gradient(via_sgd)
+    assert_one_line(capsys, "check_weight_decay_gradient")
+
+
+def test_weight_decay_gradient_hand_worked():
+    # grad = 0.5, theta = 2, lam = 0.1: 0.5 + 0.1 * 2 = 0.7
+    p = mk.Parameter(np.array([2.0]))
+    p.grad[...] = 0.5
+    mk.SGD([p], lr=1.0, weight_decay=0.1).step()
+    assert p.data[0] == pytest.approx(2.0 - 0.7)
+
+
+def _grad_in_place(grad, theta, lam):
+    grad += lam * theta
+    return grad
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda grad, theta, lam: grad + lam / 2 * theta,
+     r"the derivative of \(lam/2\) theta\^2 is lam theta"),
+    (lambda grad, theta, lam: grad - lam * theta, "check the sign"),
+    (lambda grad, theta, lam: lam * theta, "only the penalty's gradient"),
+    (lambda grad, theta, lam: grad + 2 * lam * theta, r"not 2 \* lam \* theta"),
+    (lambda grad, theta, lam: grad * (1 + lam), "proportional to the parameters"),
+    (lambda grad, theta, lam: grad + lam * np.sign(theta), "L1 penalty"),
+    (_grad_in_place, r"changed its input grad in place(.|\n)*"
+                     r"`return grad \+ lam \* theta`"),
+], ids=["half_lam", "sign", "penalty_only", "two_lam", "times_grad", "l1", "in_place"])
+def test_weight_decay_gradient_mistakes(wrong, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        check.check_weight_decay_gradient(wrong)
+
+
 # --- MLP forward pass ---------------------------------------------------------
 
 def relu(Z):

@@ -400,6 +400,78 @@ def test_timeline_one_text_per_event():
     ax.figure.savefig("/tmp/plot_timeline.png")
 
 
+HISTORY = [(1943, "McCulloch-Pitts neuron"), (1958, "perceptron"),
+           (1969, "Minsky-Papert"), (1970, "reverse-mode AD"), (1974, "Werbos"),
+           (1986, "backprop (RHW)"), (1989, "universal approximation"),
+           (1998, "LeNet"), (2009, "ImageNet"), (2012, "AlexNet")]
+
+CHAPTER_1 = [(1943, "McCulloch & Pitts: threshold neuron, fixed weights"),
+             (1958, "Rosenblatt: perceptron, trained from data"),
+             (1969, "Minsky & Papert: limits of one layer (XOR)"),
+             (1970, "Linnainmaa: reverse-mode autodiff"),
+             (1974, "Werbos: use it to train networks"),
+             (1986, "Rumelhart, Hinton & Williams: backprop"),
+             (1998, "LeCun et al.: convnets read digits"),
+             (2012, "Krizhevsky et al.: AlexNet on ImageNet, GPUs")]
+
+
+def _timeline_history():
+    return plot.timeline(HISTORY)
+
+
+def _timeline_chapter_1():                    # house style, larger labels
+    with plot.style():
+        fig, ax = plt.subplots(figsize=(8.6, 4.6))
+        return plot.timeline(CHAPTER_1, ax=ax, wrap=17, fontsize=10.5)
+
+
+def _timeline_dense():                        # a cluster of years, no layout engine
+    fig, ax = plt.subplots(figsize=(6, 4))
+    events = [(year, f"event of {year:d}, with a longer label")
+              for year in (1950, 1969, 1970, 1971, 1972, 1974, 2000)]
+    return plot.timeline(events, ax=ax, title="Dense years", fontsize=8)
+
+
+@pytest.mark.parametrize("make", [_timeline_history, _timeline_chapter_1,
+                                  _timeline_dense],
+                         ids=["history", "chapter_1", "dense"])
+def test_timeline_labels_do_not_overlap(make):
+    ax = make()
+    fig = ax.figure
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    n = len(boxes)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = boxes[i], boxes[j]
+            apart = a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+            assert apart, (ax.texts[i].get_text(), ax.texts[j].get_text())
+    # labels alternate above and below the axis line, and stay in the figure
+    line_y = ax.transData.transform((0.0, 0.0))[1]
+    for i, box in enumerate(boxes):
+        assert box.y0 > line_y if i % 2 == 0 else box.y1 < line_y
+        assert 0 <= box.x0 and box.x1 <= fig.bbox.width
+    # no pole runs through another event's label
+    (poles,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    offsets = poles.get_offset_transform().transform(poles.get_offsets())
+    assert len(poles.get_segments()) == n
+    for k, (seg, off) in enumerate(zip(poles.get_segments(), offsets)):
+        (x, y0), (_, y1) = poles.get_transform().transform(seg) + off
+        lo, hi = min(y0, y1), max(y0, y1)
+        for j, box in enumerate(boxes):
+            if j != k:
+                assert not (box.x0 < x < box.x1 and box.y0 < hi and lo < box.y1), (k, j)
+    fig.savefig(f"/tmp/plot_timeline_{make.__name__[10:]}.png")
+
+
+def test_timeline_fontsize():
+    ax = plot.timeline(HISTORY[:3])
+    assert {t.get_fontsize() for t in ax.texts} == {9}
+    plt.close("all")
+    ax = plot.timeline(HISTORY[:3], fontsize=12)
+    assert {t.get_fontsize() for t in ax.texts} == {12}
+
+
 def test_gradient_norms_bars_and_lines():
     ax = plot.gradient_norms({"layer 1": 1e-4, "layer 2": 1e-2, "layer 3": 0.5})
     assert len(ax.patches) == 3 and ax.get_yscale() == "log"
