@@ -428,6 +428,9 @@ def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = No
         right.set_ylim(0, 1.02)
         right.set_ylabel("accuracy")
         ax.right_ax = right
+        # draw the loss axes (and so the legend) above the twin accuracy axes
+        ax.set_zorder(right.get_zorder() + 1)
+        ax.patch.set_visible(False)
     ax.legend(handles=handles, labels=[h.get_label() for h in handles], loc="best")
     if title:
         ax.set_title(title)

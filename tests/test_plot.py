@@ -164,6 +164,7 @@ def test_training_curves_with_accuracy_axis():
     assert len(ax.get_legend().get_texts()) == 3
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
     assert ax.lines[1].get_linestyle() == "--"        # validation is dashed
+    assert ax.get_zorder() > ax.right_ax.get_zorder()  # legend not hidden by accuracy curves
     ax.figure.savefig("/tmp/plot_training_curves.png")
 
 
