@@ -149,7 +149,7 @@ class Value:
         if isinstance(k, Value) or not isinstance(k, numbers.Real):
             raise TypeError("Value ** k needs a constant int or float exponent k, got "
                             f"{type(k).__name__}; for a variable exponent use (k * x.log()).exp()")
-        if self.data < 0 and float(k) != int(k):
+        if self.data < 0 and not float(k).is_integer():
             raise ValueError(f"negative base {self.data} with non-integer exponent {k}")
         out = Value(self.data ** k, (self,), f"**{k:g}")
         def _backward(g):                       # d(x^k)/dx = k x^(k-1)
@@ -179,7 +179,12 @@ class Value:
         return out
 
     def exp(self) -> Value:
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:                   # above log(largest float) = 709.78...
+            raise OverflowError(f"exp({self.data}) is too large for a float (exp overflows above "
+                                "709.78); subtract the largest logit first, as cross_entropy does"
+                                ) from None
         return self._unary(e, e, "exp")         # (e^x)' = e^x
 
     def log(self) -> Value:
@@ -229,7 +234,8 @@ def cross_entropy(logits: list, label: int) -> Value:
     Stable: the largest logit (a constant) is subtracted before ``exp``; this
     changes neither the loss nor its gradient.
     """
-    if not 0 <= int(label) < len(logits) or int(label) != label:
+    if isinstance(label, bool) or not isinstance(label, numbers.Integral) \
+            or not 0 <= label < len(logits):
         raise ValueError(f"label must be an int in [0, {len(logits)}), got {label!r}")
     logits = [_as_value(z) for z in logits]
     m = Value(max(z.data for z in logits), label="max")
@@ -251,7 +257,9 @@ class Neuron:
     """
 
     def __init__(self, n_in: int, activation: str = "tanh", *, rng: np.random.Generator | None = None):
-        if activation not in _ACTIVATIONS:
+        if isinstance(n_in, bool) or not isinstance(n_in, numbers.Integral) or n_in < 1:
+            raise ValueError(f"Neuron needs n_in, the number of inputs, as an int >= 1, got {n_in!r}")
+        if not isinstance(activation, str) or activation not in _ACTIVATIONS:
             raise ValueError(f"activation must be one of {_ACTIVATIONS}, got {activation!r}")
         if not isinstance(rng, np.random.Generator):
             raise ValueError("Neuron needs rng=np.random.default_rng(seed), got "
@@ -261,8 +269,10 @@ class Neuron:
         self.b = Value(0.0)
 
     def __call__(self, x: list) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron(n_in={len(self.w)}) got {len(x)} inputs")
+        if not hasattr(x, "__len__") or len(x) != len(self.w):
+            got = f"{len(x)} inputs" if hasattr(x, "__len__") else f"{type(x).__name__} {x!r:.40}"
+            raise ValueError(f"Neuron(n_in={len(self.w)}) expected a list of {len(self.w)} "
+                             f"inputs, got {got}")
         z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return z if self.activation == "linear" else getattr(z, self.activation)()
 
@@ -280,8 +290,9 @@ class ValueMLP:
     """
 
     def __init__(self, sizes: list[int], activation: str = "relu", *, rng: np.random.Generator | None = None):
-        if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
-            raise ValueError(f"sizes must be >= 2 positive ints, got {sizes!r}")
+        if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or any(
+                isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes):
+            raise ValueError(f"sizes must be a list of >= 2 positive ints, got {sizes!r}")
         self.layers = [[Neuron(n_in, activation if l < len(sizes) - 2 else "linear", rng=rng)
                         for _ in range(n_out)]
                        for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
@@ -291,6 +302,9 @@ class ValueMLP:
         """Build from arrays ``W_l`` (n_in, n_out) and ``b_l`` (n_out,), e.g. an ``mk.MLP``'s."""
         if len(weights) != len(biases) or not weights:
             raise ValueError(f"need as many weights as biases (>= 1), got {len(weights)} and {len(biases)}")
+        for l, W in enumerate(weights, start=1):
+            if np.ndim(W) != 2:
+                raise ValueError(f"layer {l}: expected W of shape (n_in, n_out), got {np.shape(W)}")
         sizes = [np.shape(weights[0])[0]] + [np.shape(W)[1] for W in weights]
         model = cls(sizes, activation, rng=np.random.default_rng(0))
         for l, (W, b, layer) in enumerate(zip(weights, biases, model.layers), start=1):

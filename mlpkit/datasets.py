@@ -38,7 +38,8 @@ def _check_n(n, name: str, minimum: int = 1) -> int:
 
 
 def _check_noise(noise, name: str) -> float:
-    if not isinstance(noise, numbers.Real) or not math.isfinite(noise) or noise < 0:
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not math.isfinite(noise) \
+            or noise < 0:
         raise ValueError(f"{name}: noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 
@@ -81,7 +82,11 @@ def make_blobs(n: int, centers: int | np.ndarray = 3, noise: float = 0.5, *,
             raise ValueError(f"make_blobs: centers must be >= 1, got {centers}")
         angle = 2 * np.pi * np.arange(centers) / centers
         centers = 2.0 * np.column_stack([np.cos(angle), np.sin(angle)])
-    centers = np.asarray(centers, dtype=np.float64)
+    try:
+        centers = np.asarray(centers, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"make_blobs: centers must be an int or an array of shape (k, 2), "
+                         f"got {centers!r:.60}") from None
     if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) < 1:
         raise ValueError(f"make_blobs: centers must be an int or an array of shape (k, 2), got shape {centers.shape}")
     y = np.repeat(np.arange(len(centers)), _class_sizes(n, len(centers)))
@@ -171,6 +176,11 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.25
     """
     rng = _check_rng(rng, "train_test_split")
     X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"train_test_split: X and y must be arrays with one row per example, "
+                         f"got shapes {X.shape} and {y.shape}")
+    if stratify and y.ndim != 1:
+        raise ValueError(f"train_test_split: stratify needs class labels y of shape (n,), got {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"train_test_split: X and y need the same number of rows, got {len(X)} and {len(y)}")
     n = len(y)
@@ -189,6 +199,10 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.25
             idx = rng.permutation(np.flatnonzero(y == c))
             test_parts.append(idx[:round(frac * len(idx))])
         test = np.concatenate(test_parts)
+        if not 1 <= len(test) <= n - 1:
+            raise ValueError(f"test_size={test_size!r} with stratify=True puts {len(test)} of {n} "
+                             "rows in the test set (rounded class by class); both parts need at "
+                             "least one row")
     else:
         test = rng.permutation(n)[:n_test]
     mask = np.zeros(n, dtype=bool)
@@ -206,6 +220,9 @@ def one_hot(y: np.ndarray, num_classes: int | None = None, dtype=np.float64) -> 
     y = np.asarray(y)
     if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
         raise ValueError(f"one_hot expects a 1-D array of integer labels, got dtype {y.dtype} and shape {y.shape}")
+    if num_classes is not None and (isinstance(num_classes, bool)
+                                    or not isinstance(num_classes, numbers.Integral) or num_classes < 1):
+        raise ValueError(f"one_hot: num_classes must be an int >= 1, got {num_classes!r}")
     C = int(y.max()) + 1 if num_classes is None and y.size else int(num_classes or 0)
     if y.size and (y.min() < 0 or y.max() >= C):
         raise ValueError(f"one_hot: labels must lie in [0, {C}), got min {y.min()} and max {y.max()}")
@@ -233,6 +250,14 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None, std: np.ndarray |
     if mean is None:
         mean, std = X.mean(axis=0), X.std(axis=0)
         std = np.where(std > 0, std, 1.0)
+    else:
+        mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
+        if mean.shape != X.shape[1:] or std.shape != X.shape[1:]:
+            raise ValueError(f"standardize: mean and std must have shape {X.shape[1:]} to match X "
+                             f"of shape {X.shape}, got {mean.shape} and {std.shape}")
+        if not np.all(std > 0):
+            raise ValueError("standardize: every std must be > 0; use the std returned by "
+                             "standardize(X_train), which replaces zero spread by 1")
     return (X - mean) / std, mean, std
 
 

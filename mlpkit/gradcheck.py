@@ -15,6 +15,8 @@ class GradcheckError(RuntimeError):
 
 
 def _require_float64(what: str, a: np.ndarray) -> None:
+    if a.dtype.kind != "f":
+        raise TypeError(f"gradcheck needs a float64 array for {what}, got dtype {a.dtype}")
     if a.dtype != np.float64:
         raise TypeError(f"gradcheck needs float64, but {what} is {a.dtype}: central differences "
                         "in float32 carry errors near 1e-3 and cannot check a gradient; "
@@ -134,7 +136,10 @@ def gradcheck(target, X, *, y=None, loss: Loss | None = None, grad=None,
         if not callable(target) or grad is None:
             raise TypeError("gradcheck expects a Layer, a Loss, or a function f(x) with grad=; "
                             f"got {type(target).__name__}" + (" without grad=" if grad is None else ""))
-        check("f d/dx", np.asarray(grad, dtype=np.float64), numerical_gradient(lambda: target(X), X, eps))
+        grad = np.asarray(grad, dtype=np.float64)
+        if grad.shape != X.shape:
+            raise ValueError(f"gradcheck: grad= must have the shape of x, {X.shape}, got {grad.shape}")
+        check("f d/dx", grad, numerical_gradient(lambda: target(X), X, eps))
         return result
 
     named = list(_named_parameters(target))

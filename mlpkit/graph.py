@@ -134,6 +134,8 @@ def draw_graph(root: Value, ax: plt.Axes | None = None, *, precision: int = 3,
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
+        raise ValueError(f"precision must be an int >= 0 (decimals shown), got {precision!r}")
     pos, edges = graph_layout(root)
     xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
     x0, x1 = min(xs) - BOX_W / 2 - 0.15, max(xs) + BOX_W / 2 + 0.15

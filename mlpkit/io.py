@@ -23,7 +23,13 @@ _ACTS = {"ReLU": ReLU, "Tanh": Tanh, "Sigmoid": Sigmoid, "Identity": Identity}
 
 
 def _describe(model) -> dict:
-    dtype = model.parameters()[0].data.dtype.name if model.parameters() else "float64"
+    if not isinstance(model, Sequential):
+        raise TypeError(f"save supports an MLP or a Sequential of known layers, "
+                        f"got {type(model).__name__}")
+    dtypes = {p.data.dtype.name for p in model.parameters()}
+    if len(dtypes) > 1:
+        raise TypeError(f"save needs every parameter in one dtype, got {sorted(dtypes)}")
+    dtype = dtypes.pop() if dtypes else "float64"
     arch = {"format": FORMAT, "version": VERSION, "dtype": dtype}
     if isinstance(model, MLP):
         return {**arch, "kind": "MLP", "sizes": model.sizes, "activation": model.activation}
@@ -43,10 +49,35 @@ def _describe(model) -> dict:
 
 def save(model, path) -> None:
     """Write ``model`` (an :class:`MLP` or a :class:`Sequential`) to ``path`` (exactly that name)."""
+    arch = _describe(model)                          # refuses anything load could not rebuild
     arrays = {f"param_{i}": p.data for i, p in enumerate(model.parameters())}
-    arrays["architecture"] = np.array(json.dumps(_describe(model)))
+    arrays["architecture"] = np.array(json.dumps(arch))
     with open(path, "wb") as f:
         np.savez(f, **arrays)
+
+
+def _param_shapes(arch: dict) -> list[tuple]:
+    """The parameter shapes the architecture describes, checked before anything is allocated."""
+    if arch.get("kind") == "MLP":
+        sizes = arch.get("sizes")
+        if not isinstance(sizes, list) or len(sizes) < 2:
+            raise ValueError(f"sizes must be a list of at least two widths, got {sizes!r}")
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+    elif arch.get("kind") == "Sequential":
+        layers = arch.get("layers")
+        if not isinstance(layers, list) or not all(isinstance(l, dict) for l in layers):
+            raise ValueError(f"layers must be a list of layer descriptions, got {layers!r:.80}")
+        for spec in layers:
+            if spec.get("type") != "Linear" and spec.get("type") not in _ACTS:
+                raise ValueError(f"unknown layer type {spec.get('type')!r}; expected one of "
+                                 f"{['Linear'] + list(_ACTS)}")
+        pairs = [(l.get("n_in"), l.get("n_out")) for l in layers if l["type"] == "Linear"]
+    else:
+        raise ValueError(f"kind must be 'MLP' or 'Sequential', got {arch.get('kind')!r}")
+    for n in (n for pair in pairs for n in pair):
+        if type(n) is not int or n < 1:
+            raise ValueError(f"every layer width must be a positive integer, got {n!r}")
+    return [shape for a, b in pairs for shape in ((a, b), (b,))]
 
 
 def _build(arch: dict):
@@ -58,7 +89,7 @@ def _build(arch: dict):
     layers = []
     for spec in arch["layers"]:
         if spec["type"] == "Linear":
-            layers.append(Linear(int(spec["n_in"]), int(spec["n_out"]), rng=rng, dtype=dtype))
+            layers.append(Linear(spec["n_in"], spec["n_out"], rng=rng, dtype=dtype))
         else:
             layers.append(_ACTS[spec["type"]]())
     return Sequential(*layers)
@@ -69,7 +100,10 @@ def load(path):
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no model file at {os.fspath(path)!r}")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        npz = np.load(path, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):    # a bare .npy array, renamed
+            raise ValueError("it holds a single array, not an .npz archive")
+        with npz:
             arrays = {key: npz[key] for key in npz.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise ValueError(f"{os.fspath(path)!r} is not a readable mlpkit .npz file "
@@ -84,18 +118,22 @@ def load(path):
                              f"expected {FORMAT!r} version {VERSION}")
         if arch.get("dtype") not in ("float32", "float64"):
             raise ValueError(f"dtype must be float32 or float64, got {arch.get('dtype')!r}")
-        model = _build(arch)
+        shapes = _param_shapes(arch)
     except (ValueError, TypeError, KeyError, AttributeError) as e:
         raise ValueError(f"{os.fspath(path)!r} has an invalid architecture: {e}") from None
-    params = model.parameters()
-    expected = {f"param_{i}" for i in range(len(params))}
+    expected = {f"param_{i}" for i in range(len(shapes))}
     if set(arrays) != expected:
         raise ValueError(f"{os.fspath(path)!r} should hold arrays {sorted(expected)}, "
                          f"got {sorted(arrays)}")
-    for i, p in enumerate(params):
+    for i, shape in enumerate(shapes):              # before building: no huge placeholder draws
         a = arrays[f"param_{i}"]
-        if a.shape != p.data.shape or a.dtype != p.data.dtype:
-            raise ValueError(f"param_{i} should be {p.data.dtype} of shape {p.data.shape}, "
+        if a.shape != shape or a.dtype != arch["dtype"]:
+            raise ValueError(f"param_{i} should be {arch['dtype']} of shape {shape}, "
                              f"got {a.dtype} of shape {a.shape}")
-        p.data[...] = a
+    try:
+        model = _build(arch)
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise ValueError(f"{os.fspath(path)!r} has an invalid architecture: {e}") from None
+    for i, p in enumerate(model.parameters()):       # same order, shapes and dtype as checked
+        p.data[...] = arrays[f"param_{i}"]
     return model

@@ -12,11 +12,30 @@ the optimisers and with PyTorch.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .functional import sigmoid
 
 INITS = ("he", "glorot", "xavier", "normal")
+
+
+def _check_width(name: str, n) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    return int(n)
+
+
+def _check_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float32, np.float64):
+        got = dt if dt is not None else repr(dtype)
+        raise ValueError(f"dtype must be np.float32 or np.float64, got {got}")
+    return dt
 
 
 class Parameter:
@@ -94,6 +113,9 @@ def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
         a = np.sqrt(6.0 / (n_in + n_out))
         return rng.uniform(-a, a, size=(n_in, n_out))
     if init == "normal":
+        if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not 0 <= scale < np.inf:
+            raise ValueError(f"scale (the standard deviation) must be a finite number >= 0, "
+                             f"got {scale!r}")
         return rng.normal(0.0, scale, size=(n_in, n_out))
     raise ValueError(f"init must be one of {INITS}, got {init!r}")
 
@@ -111,6 +133,8 @@ class Linear(Layer):
 
     def __init__(self, n_in: int, n_out: int, rng: np.random.Generator | None = None,
                  dtype=np.float64, init: str = "glorot", scale: float = 0.01):
+        n_in, n_out = _check_width("n_in", n_in), _check_width("n_out", n_out)
+        dtype = _check_dtype(dtype)
         W = init_weights(n_in, n_out, init, rng, scale).astype(dtype)
         self.W = Parameter(W, "W")
         self.b = Parameter(np.zeros(n_out, dtype=dtype), "b")
@@ -118,9 +142,12 @@ class Linear(Layer):
         self._X = None
 
     def forward(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.n_in:
             raise ValueError(f"Linear(n_in={self.n_in}) expected X of shape (n, {self.n_in}), "
                              f"got {X.shape}")
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"Linear expected numeric X, got dtype {X.dtype}")
         if X.dtype != self.W.data.dtype:
             X = X.astype(self.W.data.dtype)
         self._X = X                                   # cache only what backward needs
@@ -129,6 +156,10 @@ class Linear(Layer):
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
         if self._X is None:
             raise self._not_run()
+        dY = np.asarray(dY)
+        if dY.shape != (self._X.shape[0], self.n_out):
+            raise ValueError(f"{self!r}.backward expected dY of shape ({self._X.shape[0]}, "
+                             f"{self.n_out}) to match its output, got {dY.shape}")
         if dY.dtype != self.W.data.dtype:
             dY = dY.astype(self.W.data.dtype)
         np.matmul(self._X.T, dY, out=self.W.grad)    # dW = X^T dY   (n_in, n_out)

@@ -20,6 +20,12 @@ class Loss:
         if logits.dtype.kind != "f":
             raise TypeError(f"{type(self).__name__} expected floating-point logits, "
                             f"got dtype {logits.dtype}")
+        if logits.shape[:1] == (0,):
+            raise ValueError(f"{type(self).__name__} needs at least one example, "
+                             f"got an input of shape {logits.shape}")
+        if not np.all(np.isfinite(logits)):
+            raise ValueError(f"{type(self).__name__} got {np.sum(~np.isfinite(logits))} NaN or "
+                             "infinite logits; the forward pass has diverged or the input holds NaN")
         return self.forward(logits, self.validate(logits.shape, y))
 
     def validate(self, shape: tuple, y) -> np.ndarray:
@@ -69,7 +75,7 @@ class SoftmaxCrossEntropy(Loss):
     _cache_attrs = ("_P",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
-        if len(shape) != 2:
+        if len(shape) != 2 or shape[1] < 1:
             raise ValueError(f"SoftmaxCrossEntropy expected logits of shape (n, K), got {shape}")
         y = _check_labels("SoftmaxCrossEntropy", y, shape[0])
         if y.dtype.kind not in "iu":

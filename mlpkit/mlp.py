@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from .layers import INITS, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .layers import INITS, Linear, ReLU, Sequential, Sigmoid, Tanh, _check_dtype
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 AUTO_INIT = {"relu": "he", "tanh": "glorot", "sigmoid": "glorot"}
@@ -43,12 +43,11 @@ class MLP(Sequential):
             if not isinstance(s, numbers.Integral) or isinstance(s, bool) or s <= 0:
                 raise ValueError(f"every width in sizes must be a positive integer, got {s!r} "
                                  f"in {sizes!r}")
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-        if init != "auto" and init not in INITS:
+        if not isinstance(init, str) or (init != "auto" and init not in INITS):
             raise ValueError(f"init must be one of {('auto',) + INITS}, got {init!r}")
-        if np.dtype(dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be np.float32 or np.float64, got {np.dtype(dtype)}")
+        dtype = _check_dtype(dtype)
         if rng is None:
             raise ValueError("MLP needs rng=np.random.default_rng(seed) to draw its weights; "
                              "mlpkit never seeds a global generator")
@@ -57,7 +56,7 @@ class MLP(Sequential):
                             "pass rng=np.random.default_rng(seed)")
         self.sizes = [int(s) for s in sizes]
         self.activation = activation
-        self.dtype = np.dtype(dtype)
+        self.dtype = dtype
         how = AUTO_INIT[activation] if init == "auto" else init
         layers = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):

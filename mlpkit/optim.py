@@ -23,10 +23,16 @@ class Optimizer:
     """Base class.  ``params``: list of :class:`Parameter`; ``lr`` > 0."""
 
     def __init__(self, params, lr: float):
-        self.params = list(params)
+        try:
+            self.params = list(params)
+        except TypeError:
+            self.params = []
         if not self.params or not all(isinstance(p, Parameter) for p in self.params):
             raise TypeError(f"{type(self).__name__} expects a non-empty list of Parameters, "
-                            "e.g. model.parameters()")
+                            f"e.g. model.parameters(), got {type(params).__name__}")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{type(self).__name__} got the same Parameter more than once; "
+                             "it would be updated twice per step")
         self.lr = _check("lr (the learning rate)", lr, 0.0, low_open=True)
         self._tmp = [np.empty_like(p.data) for p in self.params]   # scratch, no per-step allocation
 

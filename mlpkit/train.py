@@ -15,6 +15,8 @@ def _check_X(name: str, X) -> np.ndarray:
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n, features), got shape {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} has no rows (shape {X.shape}); pass at least one example")
     if X.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
     if X.dtype.kind == "f" and not np.all(np.isfinite(X)):
@@ -78,6 +80,14 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
     The input gradient of the first layer is never computed.  A loss that stops
     being finite raises ``FloatingPointError``.
     """
+    if not isinstance(model, Layer):
+        raise TypeError(f"fit expects a model such as mk.MLP(...), got {type(model).__name__}")
+    if not isinstance(loss_fn, Loss):
+        raise TypeError("fit expects a loss object such as mk.SoftmaxCrossEntropy() (note the "
+                        f"parentheses), got {loss_fn!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError("fit expects an optimiser such as mk.SGD(model.parameters(), lr=0.1), "
+                        f"got {type(optimizer).__name__}")
     for name, v in (("epochs", epochs), ("batch_size", batch_size)):
         if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {v!r}")

@@ -380,3 +380,43 @@ def test_value_mlp_matches_vectorised_mlp(activation):
     for p, g in zip(params, [t for pair in zip(dWs, dbs) for t in pair]):
         assert g.shape == p.grad.shape
         np.testing.assert_allclose(g, p.grad, rtol=0, atol=1e-10)
+
+
+# ---- regression tests from the final review ------------------------------------------
+@pytest.mark.parametrize("sizes", ["abc", 3, [2, None], [2, 1.5], [2, True]])
+def test_value_mlp_bad_sizes_get_a_clear_error(sizes):
+    with pytest.raises(ValueError, match="sizes must be a list of >= 2 positive ints"):
+        ValueMLP(sizes, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("n_in", [0, -2, 1.5])
+def test_neuron_bad_n_in(n_in):
+    with pytest.raises(ValueError, match="n_in, the number of inputs, as an int >= 1"):
+        Neuron(n_in, rng=np.random.default_rng(0))
+
+
+def test_neuron_called_on_a_scalar():
+    with pytest.raises(ValueError, match=r"Neuron\(n_in=2\) expected a list of 2 inputs, got int"):
+        Neuron(2, rng=np.random.default_rng(0))(5)
+
+
+def test_from_arrays_needs_2d_weights():
+    with pytest.raises(ValueError, match=r"layer 1: expected W of shape \(n_in, n_out\), got \(3,\)"):
+        ValueMLP.from_arrays([np.ones(3)], [np.ones(3)])
+
+
+@pytest.mark.parametrize("label", ["a", 1.5, 1.0, True, -1, 2])
+def test_cross_entropy_label_must_be_an_int_in_range(label):
+    with pytest.raises(ValueError, match=r"label must be an int in \[0, 2\)"):
+        cross_entropy([Value(1.0), Value(2.0)], label)
+    assert cross_entropy([Value(1.0), Value(2.0)], np.int64(1)).data > 0     # numpy ints are fine
+
+
+def test_pow_of_negative_base_with_non_finite_exponent():
+    with pytest.raises(ValueError, match="non-integer exponent inf"):
+        Value(-2.0) ** float("inf")
+
+
+def test_exp_overflow_says_what_to_do():
+    with pytest.raises(OverflowError, match=r"exp\(1000\.0\) is too large .* subtract the largest"):
+        Value(1000.0).exp()

@@ -67,7 +67,7 @@ def test_bad_n(name, n):
 
 
 @pytest.mark.parametrize("name", GENERATORS)
-@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1"])
+@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1", True])
 def test_bad_noise(name, noise):
     with pytest.raises(ValueError, match="noise"):
         GENERATORS[name](10, rng(), noise=noise)
@@ -243,3 +243,41 @@ def test_digits_missing_file(tmp_path, monkeypatch):
     monkeypatch.setattr(ds, "_DIGITS_PATH", tmp_path / "nope.csv.gz")
     with pytest.raises(FileNotFoundError, match="nope.csv.gz"):
         ds.load_digits()
+
+
+# ---- regression tests from the final review ------------------------------------------
+def test_blobs_centers_that_are_not_numbers():
+    with pytest.raises(ValueError, match="centers must be an int or an array of shape"):
+        ds.make_blobs(10, centers="abc", rng=rng())
+
+
+def test_split_refuses_scalars_and_2d_labels_when_stratified():
+    X, y = np.zeros((10, 2)), np.arange(10) % 2
+    with pytest.raises(ValueError, match="one row per example"):
+        ds.train_test_split(3, 4, rng=rng())
+    with pytest.raises(ValueError, match=r"stratify needs class labels y of shape \(n,\)"):
+        ds.train_test_split(X, np.zeros((10, 2)), rng=rng(), stratify=True)
+    ds.train_test_split(X, np.zeros((10, 2)), rng=rng())                # fine without stratify
+
+
+@pytest.mark.parametrize("y, test_size", [
+    (np.array([0, 1, 2]), 0.3),              # every class rounds to 0 test rows
+    (np.array([0, 1, 2]), 0.6),              # every class rounds to 1: no training rows left
+])
+def test_stratified_split_never_leaves_a_part_empty(y, test_size):
+    with pytest.raises(ValueError, match="with stratify=True puts"):
+        ds.train_test_split(np.zeros((3, 2)), y, test_size=test_size, rng=rng(), stratify=True)
+
+
+@pytest.mark.parametrize("num_classes", [0, -1, 2.5, "3"])
+def test_one_hot_bad_num_classes(num_classes):
+    with pytest.raises(ValueError, match="num_classes must be an int >= 1"):
+        ds.one_hot(np.array([0, 1]), num_classes=num_classes)
+
+
+def test_standardize_checks_given_mean_and_std():
+    X = np.ones((4, 3))
+    with pytest.raises(ValueError, match=r"shape \(3,\) to match X of shape \(4, 3\), got \(2,\)"):
+        ds.standardize(X, np.zeros(2), np.ones(2))
+    with pytest.raises(ValueError, match="every std must be > 0"):
+        ds.standardize(X, np.zeros(3), np.array([1.0, 0.0, 1.0]))

@@ -152,3 +152,87 @@ def test_fit_validates_data(model):
         fit(model, X, y, X_val=X)
     with pytest.raises(ValueError, match="X_val and y_val must have the same number of rows"):
         fit(model, X, y, X_val=X, y_val=y[:2])
+
+
+# ---- regression tests from the final review ------------------------------------------
+@pytest.mark.parametrize("kwargs, exc, message", [
+    (dict(dtype="foo"), ValueError, "dtype must be np.float32 or np.float64, got 'foo'"),
+    (dict(dtype=int), ValueError, "dtype must be np.float32 or np.float64, got int64"),
+    (dict(activation=["relu"]), ValueError, "activation must be one of"),
+    (dict(init=["he"]), ValueError, "init must be one of"),
+    (dict(init="normal", scale=-1.0), ValueError, r"scale \(the standard deviation\) must be"),
+    (dict(init="normal", scale="0.1"), ValueError, r"scale \(the standard deviation\) must be"),
+])
+def test_bad_mlp_options_never_reach_numpy(rng, kwargs, exc, message):
+    with pytest.raises(exc, match=message):
+        mk.MLP([2, 3, 1], rng=rng, **kwargs)
+
+
+@pytest.mark.parametrize("n_in, n_out", [(0, 2), (-1, 2), (2, 2.5), ("3", 2), (True, 2)])
+def test_linear_widths_are_checked(rng, n_in, n_out):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        mk.Linear(n_in, n_out, rng=rng)
+
+
+def test_model_accepts_lists_and_refuses_non_numeric_input(model):
+    X = np.arange(10.0).reshape(2, 5)
+    np.testing.assert_array_equal(model(X.tolist()), model(X))
+    with pytest.raises(TypeError, match="Linear expected numeric X, got dtype <U1"):
+        model(np.array([list("abcde")]))
+    with pytest.raises(TypeError, match="got dtype object"):
+        model(np.array([[1, 2, 3, 4, None]], dtype=object))
+
+
+def test_backward_checks_the_shape_of_dY(model):
+    model(np.zeros((4, 5)))
+    with pytest.raises(ValueError, match=r"Linear\(4, 3\)\.backward expected dY of shape \(4, 3\) "
+                                         r"to match its output, got \(4, 2\)"):
+        model.backward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"got \(3, 3\)"):
+        model.backward(np.ones((3, 3)))
+    assert model.backward(np.ones((4, 3)).tolist()).shape == (4, 5)      # a list is fine
+
+
+@pytest.mark.parametrize("loss, z, y", [
+    (mk.SoftmaxCrossEntropy(), np.zeros((0, 3)), np.zeros(0, int)),
+    (mk.BCEWithLogits(), np.zeros((0, 1)), np.zeros(0)),
+    (mk.MSELoss(), np.zeros(0), np.zeros(0)),
+])
+def test_losses_refuse_an_empty_batch(loss, z, y):
+    with pytest.raises(ValueError, match="needs at least one example"):
+        loss(z, y)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_losses_refuse_non_finite_logits(bad):
+    z = np.zeros((2, 3))
+    z[1, 2] = bad
+    with pytest.raises(ValueError, match="got 1 NaN or infinite logits"):
+        mk.SoftmaxCrossEntropy()(z, np.array([0, 1]))
+    with pytest.raises(ValueError, match="NaN or infinite logits"):
+        mk.BCEWithLogits()(z[:, 2], np.array([0, 1]))
+
+
+def test_softmax_ce_refuses_zero_classes():
+    with pytest.raises(ValueError, match=r"logits of shape \(n, K\), got \(2, 0\)"):
+        mk.SoftmaxCrossEntropy()(np.zeros((2, 0)), np.array([0, 0]))
+
+
+@pytest.mark.parametrize("params", [None, 3, "W"])
+def test_optimizer_params_not_a_list(params):
+    with pytest.raises(TypeError, match="non-empty list of Parameters"):
+        mk.SGD(params, lr=0.1)
+
+
+def test_fit_checks_its_collaborators_and_empty_data(model):
+    X, y = np.zeros((4, 5)), np.array([0, 1, 2, 0])
+    opt, rng = mk.SGD(model.parameters(), lr=0.1), np.random.default_rng(0)
+    with pytest.raises(TypeError, match=r"loss object such as mk.SoftmaxCrossEntropy\(\) "
+                                        r"\(note the parentheses\)"):
+        mk.fit(model, mk.SoftmaxCrossEntropy, opt, X, y, rng=rng)
+    with pytest.raises(TypeError, match="fit expects an optimiser"):
+        mk.fit(model, mk.SoftmaxCrossEntropy(), None, X, y, rng=rng)
+    with pytest.raises(TypeError, match="fit expects a model"):
+        mk.fit(None, mk.SoftmaxCrossEntropy(), opt, X, y, rng=rng)
+    with pytest.raises(ValueError, match=r"X has no rows \(shape \(0, 5\)\)"):
+        mk.fit(model, mk.SoftmaxCrossEntropy(), opt, X[:0], y[:0], rng=rng)

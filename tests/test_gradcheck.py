@@ -86,3 +86,14 @@ def test_does_not_modify_inputs_and_needs_rng_for_upstream():
     np.testing.assert_array_equal(X, before)
     with pytest.raises(ValueError, match="rng=np.random.default_rng"):
         mk.gradcheck(mk.Tanh(), X)
+
+
+# ---- regression tests from the final review ------------------------------------------
+def test_function_form_checks_the_shape_of_grad():
+    with pytest.raises(ValueError, match=r"grad= must have the shape of x, \(3,\), got \(2,\)"):
+        mk.gradcheck(lambda x: float(np.sum(x ** 2)), np.ones(3), grad=np.ones(2))
+
+
+def test_non_numeric_input_is_named_as_such():
+    with pytest.raises(TypeError, match="needs a float64 array for X, got dtype <U"):
+        mk.gradcheck(mk.ReLU(), np.array(["a", "b"]), rng=np.random.default_rng(0))

@@ -142,3 +142,9 @@ def test_draws_on_a_given_axes():
 def test_rejects_non_value():
     with pytest.raises(TypeError, match="expects a Value"):
         mk.draw_graph(3.0)
+
+
+@pytest.mark.parametrize("precision", ["3", -1, 2.5, True])
+def test_rejects_bad_precision(precision):
+    with pytest.raises(ValueError, match=r"precision must be an int >= 0"):
+        mk.draw_graph(Value(1.0), precision=precision)

@@ -99,3 +99,50 @@ def test_save_refuses_unknown_models(tmp_path):
         pass
     with pytest.raises(TypeError, match="save supports"):
         mk.save(mk.Sequential(Custom()), tmp_path / "x.npz")
+
+
+# ---- regression tests from the final review ------------------------------------------
+def with_arch(**changes):
+    arrays = good_arrays()
+    arch = json.loads(str(arrays["architecture"]))
+    arch.update(changes)
+    arrays["architecture"] = np.array(json.dumps(arch))
+    return arrays
+
+
+@pytest.mark.parametrize("arrays, message", [
+    (with_arch(sizes=[10**6, 10**6, 10**6]), r"param_0 should be float64 of shape \(1000000, 1000000\)"),
+    (with_arch(kind="Evil"), "kind must be 'MLP' or 'Sequential', got 'Evil'"),
+    (with_arch(kind="Sequential", layers=[{"type": "Evil"}]), "unknown layer type 'Evil'"),
+    (with_arch(kind="Sequential", layers="abc"), "layers must be a list"),
+    (with_arch(kind="Sequential", layers=[{"type": "Linear", "n_in": 2.7, "n_out": 3}]),
+     "positive integer, got 2.7"),
+    (with_arch(kind="Sequential", layers=[{"type": "Linear", "n_in": 0, "n_out": 3}]),
+     "positive integer, got 0"),
+    (with_arch(activation=["relu"]), "activation must be one of"),
+])
+def test_crafted_architectures_are_refused_before_building(tmp_path, arrays, message):
+    write(tmp_path / "bad.npz", **arrays)        # the huge one must not try to allocate 7 TiB
+    with pytest.raises(ValueError, match=message):
+        mk.load(tmp_path / "bad.npz")
+
+
+def test_a_bare_npy_or_pickle_renamed_npz_is_refused(tmp_path):
+    with open(tmp_path / "array.npz", "wb") as f:
+        np.save(f, np.zeros(3))
+    with pytest.raises(ValueError, match="single array, not an .npz archive"):
+        mk.load(tmp_path / "array.npz")
+    import pickle
+    (tmp_path / "pickle.npz").write_bytes(pickle.dumps({"a": 1}))
+    with pytest.raises(ValueError, match="not a readable mlpkit"):
+        mk.load(tmp_path / "pickle.npz")
+
+
+def test_save_refuses_what_load_could_not_rebuild(tmp_path):
+    rng = np.random.default_rng(0)
+    mixed = mk.Sequential(mk.Linear(2, 2, rng=rng), mk.Linear(2, 2, rng=rng, dtype=np.float32))
+    with pytest.raises(TypeError, match=r"one dtype, got \['float32', 'float64'\]"):
+        mk.save(mixed, tmp_path / "mixed.npz")
+    with pytest.raises(TypeError, match="save supports an MLP or a Sequential"):
+        mk.save("model", tmp_path / "str.npz")
+    assert not (tmp_path / "mixed.npz").exists() and not (tmp_path / "str.npz").exists()

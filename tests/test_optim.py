@@ -76,3 +76,9 @@ def test_optimisers_keep_float32_and_update_in_place(make):
     assert p.data is data and p.data.dtype == np.float32
     opt.zero_grad()
     assert not p.grad.any()
+
+
+def test_duplicate_parameters_are_refused():
+    p = make_param(np.random.default_rng(4))
+    with pytest.raises(ValueError, match="same Parameter more than once"):
+        mk.SGD([p, p], lr=0.1)
