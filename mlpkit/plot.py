@@ -920,6 +920,22 @@ def _as_images(images: np.ndarray, shape: tuple[int, int] | None, what: str) -> 
     return images.reshape(-1, *shape)
 
 
+def _show_images(axes: np.ndarray, imgs: np.ndarray, **imshow_kw) -> list:
+    """One image per panel, without ticks; panels beyond the images are hidden.
+
+    Returns ``[(ax, AxesImage), ...]`` for the panels that show an image.
+    """
+    shown = []
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= len(imgs):
+            ax.set_visible(False)
+            continue
+        shown.append((ax, ax.imshow(imgs[i], interpolation="nearest", **imshow_kw)))
+    return shown
+
+
 def _grid_axes(n: int, ncols: int, axes: Any, panel: float = 1.0) -> np.ndarray:
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
@@ -969,13 +985,7 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
         if seq is not None and len(seq) != n:
             raise ValueError(f"{name} has {len(seq)} entries for {n} images")
     axes = _grid_axes(n, ncols, axes)
-    for i, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i >= n:
-            ax.set_visible(False)
-            continue
-        ax.imshow(imgs[i], cmap=cmap, interpolation="nearest")
+    for i, (ax, _) in enumerate(_show_images(axes, imgs, cmap=cmap)):
         wrong = (labels is not None and predictions is not None
                  and int(labels[i]) != int(predictions[i]))
         if labels is not None and predictions is not None:
@@ -1036,14 +1046,8 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
     axes = _grid_axes(n, ncols, axes)
     vmax = float(np.abs(W).max()) or 1.0
     im = None
-    for i, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if i >= n:
-            ax.set_visible(False)
-            continue
-        im = ax.imshow(imgs[i], cmap=CMAP_WEIGHTS, vmin=-vmax, vmax=vmax,
-                       interpolation="nearest")
+    for i, (ax, im) in enumerate(_show_images(axes, imgs, cmap=CMAP_WEIGHTS,
+                                               vmin=-vmax, vmax=vmax)):
         ax.set_title(f"unit {i + 1}", fontsize=8)
     fig = axes.flat[0].figure
     if colorbar and im is not None:
