@@ -6,15 +6,23 @@
   process's environment, and with Agg forced they would show no figures.
 * ``built_book`` builds the website once per session, strictly (warnings are
   errors), for the tests that need it.
+* Under CI (``CI=true``) hypothesis runs derandomized, so a CI verdict never
+  depends on which examples happened to be drawn; local runs keep exploring.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_LOG = ROOT / "_build" / "strict-build.log"
