@@ -6,12 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/book/nbval_sanitize.cfg
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help install book test execute lab serve bench clean
+.PHONY: help install book test check lint format test-portable execute lab serve bench pdf clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +28,22 @@ book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)  ## unit tests, nbval on every notebook, strict book build, browser test
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+test: $(STAMP)  ## everything: unit tests, nbval on every notebook, strict book build, browser test
+	$(PYTEST) tests $(NOTEBOOKS) $(NBVAL)
+
+check: $(STAMP)  ## the fast loop: the package's unit tests only (under 30 s)
+	$(PYTEST) tests/unit -q
+
+lint: $(STAMP)  ## ruff: lint and format check of the whole repository, notebooks included
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## ruff: fix what can be fixed and format the whole repository
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-portable: $(STAMP)  ## nbval under simulated machines: 3 OpenBLAS kernels x 1, 2, 4 threads
+	$(BIN)/python tests/book/portable.py $(NOTEBOOKS)
 
 execute: $(STAMP)  ## re-run every notebook top to bottom in a fresh kernel, in place
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
