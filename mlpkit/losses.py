@@ -13,7 +13,20 @@ from .functional import sigmoid
 
 
 class Loss:
-    """Base class: ``__call__`` = ``validate`` then ``forward``; ``backward()``."""
+    """Base class: ``__call__`` = ``validate`` then ``forward``; ``backward()``.
+
+    Every subclass declares the class attribute ``targets``, what its ``y`` is:
+
+    - ``"labels"``: class labels (integers ``0..K-1``, or 0/1 for a binary
+      loss).  ``fit`` reports accuracy and ``accuracy`` applies.
+    - ``"values"``: real-valued targets of the predictions' shape (regression).
+      ``fit`` casts ``y`` to the model's float dtype and reports no accuracy.
+
+    A user-written loss sets ``targets`` the same way; ``fit`` reads it instead
+    of testing the loss's class.
+    """
+
+    targets: str = "labels"
 
     def __call__(self, logits: np.ndarray, y: np.ndarray) -> float:
         logits = np.asarray(logits)
@@ -72,6 +85,7 @@ class SoftmaxCrossEntropy(Loss):
     probabilities: ``K * itemsize`` bytes per example.
     """
 
+    targets = "labels"
     _cache_attrs = ("_P",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
@@ -117,6 +131,7 @@ class BCEWithLogits(Loss):
     shape of the logits.  Caches z and y: ``2 * itemsize`` bytes per example.
     """
 
+    targets = "labels"
     _cache_attrs = ("_z",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
@@ -151,6 +166,7 @@ class MSELoss(Loss):
     ``reduction="mean"``).  Caches the difference: ``k * itemsize`` bytes per example.
     """
 
+    targets = "values"
     _cache_attrs = ("_diff",)
 
     def validate(self, shape: tuple, y) -> np.ndarray:
