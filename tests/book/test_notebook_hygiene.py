@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/(?:home|root|Users|tmp|work|var|opt|usr)/[\w.-]+|[A-Z]:\\\\)")
