@@ -108,3 +108,51 @@ def test_figures_have_caption_and_alt_text(nb: Path) -> None:
         assert len(caption.split()) >= 4, f"{nb.name} cell {i}: figure without a caption"
         assert len(alt.split()) >= 6, f"{nb.name} cell {i}: figure without a real alt text"
         assert meta.get("figure", {}).get("name"), f"{nb.name} cell {i}: figure without a name"
+
+
+# --------------------------------------------------------------------------- second-edition rules
+from prose import prose_words  # noqa: E402  (tests/book is on sys.path: pytest rootdir-relative, no __init__.py)
+
+CHAPTER_WORD_LIMIT = 6500
+BOOK_WORD_LIMIT = 40685  # the first edition's prose, counted the same way (commit 0e6daf6)
+GLUE_KEY = "application/papermill.record/text/plain"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_prose_within_budget(nb: Path) -> None:
+    n = prose_words(nb)
+    assert n <= CHAPTER_WORD_LIMIT, f"{nb.name}: {n} prose words > {CHAPTER_WORD_LIMIT}; cut first"
+
+
+def test_book_no_longer_than_the_first_edition() -> None:
+    total = sum(prose_words(nb) for nb in NOTEBOOKS)
+    assert total <= BOOK_WORD_LIMIT, f"the chapters have {total} prose words > {BOOK_WORD_LIMIT}"
+
+
+def _significant_digits(token: str) -> int:
+    mantissa = token.lower().split("e")[0].replace("-", "").replace("+", "").replace(".", "")
+    return len(mantissa.lstrip("0"))
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_glued_numbers_are_rounded(nb: Path) -> None:
+    """A glued float with 9+ significant digits promises digits another CPU will not reproduce."""
+    for i, cell in enumerate(_code_cells(nb), start=1):
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("data", {}).get(GLUE_KEY, ""))
+            for token in re.findall(r"-?\d+\.\d+(?:[eE][-+]?\d+)?", text):
+                assert _significant_digits(token) <= 8, (
+                    f"{nb.name} cell {i}: glued {token} at full precision; glue round(x, k)")
+
+
+def test_every_bibliography_entry_is_cited_and_every_citation_exists() -> None:
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.M))
+    sources = [nb.read_text(encoding="utf-8") for nb in NOTEBOOKS]
+    sources += [p.read_text(encoding="utf-8") for p in [ROOT / "intro.md", *sorted((ROOT / "reference").glob("*.md"))]]
+    cited = set()
+    for text in sources:
+        for group in re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", text):
+            cited |= {k.strip() for k in group.split(",")}
+    assert cited - keys == set(), f"cited but not in references.bib: {sorted(cited - keys)}"
+    assert keys - cited == set(), f"in references.bib but never cited: {sorted(keys - cited)}"
