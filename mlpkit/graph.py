@@ -18,11 +18,15 @@ Layout (a small Sugiyama-style layered drawing):
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from matplotlib.path import Path
+from ._optional import require_matplotlib
 
-from .autograd import Value, topological_order
+require_matplotlib("mlpkit.graph (draw_graph)")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+from matplotlib.path import Path  # noqa: E402
+
+from .autograd import Value, topological_order  # noqa: E402
 
 BOX_W, BOX_H = 1.45, 0.66        # inches at scale 1
 GAP_X, ROW_H, DUMMY_H = 0.75, 0.95, 0.35
@@ -111,7 +115,7 @@ def graph_layout(root: Value):
     return pos, routed
 
 
-def draw_graph(root: Value, ax: plt.Axes | None = None, *, precision: int = 3,
+def draw_graph(root: Value, *, ax: plt.Axes | None = None, precision: int = 3,
                show_grad: bool = True) -> plt.Axes:
     """Draw the graph that produced ``root``, one box per node.
 

@@ -24,8 +24,17 @@ offline), :class:`InteractiveFigure`.
 This subpackage needs matplotlib (``pip install "mlpkit[plot]"``).
 """
 
-from ._figures import *  # noqa: F403
-from ._figures import __all__ as _figures_all
-from ._interactive import PAYLOAD_BEGIN, PAYLOAD_END, InteractiveFigure, interactive
+from .._optional import require_matplotlib
+
+require_matplotlib("mlpkit.plot")
+
+from ._figures import *  # noqa: E402, F403
+from ._figures import __all__ as _figures_all  # noqa: E402
+from ._interactive import (  # noqa: E402
+    PAYLOAD_BEGIN,
+    PAYLOAD_END,
+    InteractiveFigure,
+    interactive,
+)
 
 __all__ = [*_figures_all, "interactive", "InteractiveFigure", "PAYLOAD_BEGIN", "PAYLOAD_END"]

@@ -1,4 +1,4 @@
-"""The book's figures: one house style and a plotting function per figure type.
+"""The book's static figures: one house style and a plotting function per figure type.
 
 Every function draws into an ``ax`` you pass (or creates a figure of the house
 size when ``ax`` is None) and returns what it drew into; none calls
@@ -13,12 +13,15 @@ nothing.
 Contents
 --------
 Style : ``PALETTE``, ``MARKERS``, ``CMAP_CLASSES``, ``CMAP_WEIGHTS``,
-``FIGSIZE``, :func:`use_style` (alias :func:`set_style`), :func:`style`.
+``FIGSIZE``, :func:`use_style`, :func:`style`.
 Figures : :func:`decision_boundary`, :func:`training_curves`,
 :func:`loss_surface`, :func:`network_diagram`, :func:`activations`,
 :func:`digits_grid`, :func:`confusion_matrix`, :func:`weights_grid`,
 :func:`timeline`, :func:`gradient_norms`.
-Helper : :func:`confusion_counts` (pure numpy).
+
+Every function takes the Axes to draw into as the keyword-only ``ax=``
+(an array of Axes for the multi-panel ``activations``, ``digits_grid`` and
+``weights_grid``).
 """
 from __future__ import annotations
 
@@ -36,11 +39,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.transforms import Affine2D, offset_copy
 
+from ..activations import ACTIVATIONS
+from ..metrics import confusion_counts
+
 __all__ = [
     "PALETTE", "COLORS", "MARKERS", "CMAP_CLASSES", "CMAP_WEIGHTS", "FIGSIZE",
-    "FIGSIZE_SQUARE", "FIGSIZE_WIDE", "RC_PARAMS", "use_style", "set_style",
+    "FIGSIZE_SQUARE", "FIGSIZE_WIDE", "RC_PARAMS", "use_style",
     "style", "decision_boundary", "training_curves", "loss_surface",
-    "network_diagram", "activations", "digits_grid", "confusion_counts",
+    "network_diagram", "activations", "digits_grid",
     "confusion_matrix", "weights_grid", "timeline", "gradient_norms",
 ]
 
@@ -113,9 +119,6 @@ RC_PARAMS: dict[str, Any] = {
 def use_style() -> None:
     """Apply the book's rcParams globally (call once per notebook)."""
     mpl.rcParams.update(RC_PARAMS)
-
-
-set_style = use_style
 
 
 @contextlib.contextmanager
@@ -209,7 +212,7 @@ def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
 
 
 def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None = None,
-                      ax: Axes | None = None, *, resolution: int = 300,
+                      *, ax: Axes | None = None, resolution: int = 300,
                       proba: bool = False, padding: float = 0.1,
                       threshold: float | None = None, title: str | None = None,
                       legend: bool = True, point_size: float = 28.0) -> Axes:
@@ -351,8 +354,8 @@ _METRIC_STYLE = {
 }
 
 
-def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = None,
-                    metrics: Sequence[str] | None = None, *,
+def training_curves(history: Mapping[str, Sequence[float]], *, ax: Axes | None = None,
+                    metrics: Sequence[str] | None = None,
                     accuracy: bool | Sequence[str] = True, logy: bool = False,
                     title: str | None = None, xlabel: str = "epoch") -> Axes:
     """Loss (and accuracy) per epoch from a ``fit`` history.
@@ -438,7 +441,7 @@ def training_curves(history: Mapping[str, Sequence[float]], ax: Axes | None = No
 
 
 def gradient_norms(norms_by_layer: Mapping[str, Any] | Sequence[Any],
-                   ax: Axes | None = None, *, log: bool = True,
+                   *, ax: Axes | None = None, log: bool = True,
                    xlabel: str | None = None, title: str | None = None) -> Axes:
     """Gradient norm per layer: bars for one snapshot, lines over training.
 
@@ -689,8 +692,8 @@ def _shown_units(n: int, max_units: int) -> tuple[list[int], bool]:
     return list(range(top)) + list(range(n - (k - top), n)), True
 
 
-def network_diagram(sizes: Sequence[int] | Any = None, ax: Axes | None = None,
-                    weights: Sequence[np.ndarray] | Any = None, *,
+def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None,
+                    weights: Sequence[np.ndarray] | Any = None,
                     labels: bool = True, max_units: int = 12,
                     layer_names: Sequence[str] | None = None,
                     title: str | None = None) -> Axes:
@@ -809,38 +812,14 @@ def network_diagram(sizes: Sequence[int] | Any = None, ax: Axes | None = None,
 # Activation functions
 # ---------------------------------------------------------------------------
 
-def _sig(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
-
-
-_ACTIVATIONS: dict[str, tuple[str, Callable, Callable]] = {
-    "sigmoid": ("sigmoid", _sig, lambda z: _sig(z) * (1 - _sig(z))),
-    "tanh": ("tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2),
-    "relu": ("ReLU", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
-    "leaky_relu": ("leaky ReLU (0.1)", lambda z: np.where(z > 0, z, 0.1 * z),
-                   lambda z: np.where(z > 0, 1.0, 0.1)),
-    "identity": ("identity", lambda z: z, np.ones_like),
-    "step": ("step", lambda z: (z > 0).astype(float), np.zeros_like),
-    "softplus": ("softplus", lambda z: np.logaddexp(0.0, z), _sig),
-    "elu": ("ELU", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),
-            lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0)))),
-    "gelu": ("GELU (tanh approx.)",
-             lambda z: 0.5 * z * (1 + np.tanh(0.7978845608 * (z + 0.044715 * z**3))),
-             lambda z: (0.5 * (1 + np.tanh(0.7978845608 * (z + 0.044715 * z**3)))
-                        + 0.5 * z * (1 - np.tanh(0.7978845608 * (z + 0.044715 * z**3)) ** 2)
-                        * 0.7978845608 * (1 + 3 * 0.044715 * z**2))),
-}
-
-
 def _break_jumps(z: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Insert nan at jumps so that step-like curves are not joined vertically."""
     jumps = np.flatnonzero(np.abs(np.diff(v)) > 0.25)
     return np.insert(z, jumps + 1, np.nan), np.insert(v, jumps + 1, np.nan)
 
 
-def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
-                axes: Axes | Sequence[Axes] | None = None, *,
+def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), *,
+                ax: Axes | Sequence[Axes] | None = None,
                 derivatives: bool = True, zlim: tuple[float, float] = (-4.0, 4.0)
                 ) -> np.ndarray:
     """Activation functions (solid) and their derivatives (dashed).
@@ -850,7 +829,7 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
     names : sequence of str
         Any of ``"sigmoid", "tanh", "relu", "leaky_relu", "identity", "step",
         "softplus", "elu", "gelu"``.
-    axes : Axes or sequence of Axes, optional
+    ax : Axes or sequence of Axes, optional
         One Axes per name (default: a new row of panels).  A single Axes draws
         all functions on the same panel.
     derivatives : bool
@@ -863,12 +842,13 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
     ndarray of Axes
         The panels, one per name (or a 1-element array for a single Axes).
     """
-    unknown = [n for n in names if n not in _ACTIVATIONS]
+    unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
         raise ValueError(f"unknown activation(s) {unknown}; choose from "
-                         f"{sorted(_ACTIVATIONS)}")
+                         f"{sorted(ACTIVATIONS)}")
     if not names:
         raise ValueError("names is empty")
+    axes = ax
     if axes is None:
         _, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0),
                                layout="constrained", squeeze=False)
@@ -881,7 +861,8 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
     z = np.linspace(zlim[0], zlim[1], 801)
     for i, key in enumerate(names):
         ax = axes[0] if single else axes[i]
-        label, f, df = _ACTIVATIONS[key]
+        entry = ACTIVATIONS[key]
+        label, f, df = entry.label, entry.fn, entry.derivative
         color = _class_color(i)
         ax.plot(*_break_jumps(z, f(z)), color=color, label=label)
         if derivatives:
@@ -950,7 +931,7 @@ def _grid_axes(n: int, ncols: int, axes: Any, panel: float = 1.0) -> np.ndarray:
 
 def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
                 predictions: Sequence[int] | None = None, *, ncols: int = 10,
-                axes: Any = None, shape: tuple[int, int] | None = None,
+                ax: Any = None, shape: tuple[int, int] | None = None,
                 cmap: str = "gray_r") -> np.ndarray:
     """A grid of small images, titled with their labels and predictions.
 
@@ -965,7 +946,7 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
         mistakes get a bold vermillion title and frame, so they stand out by
         weight and frame as well as colour.
     ncols : int
-    axes : array of Axes, optional
+    ax : array of Axes, optional
         At least ``n`` axes (default: a new figure).
     shape : (int, int), optional
         Image shape for non-square flattened images.
@@ -984,7 +965,7 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
     for name, seq in (("labels", labels), ("predictions", predictions)):
         if seq is not None and len(seq) != n:
             raise ValueError(f"{name} has {len(seq)} entries for {n} images")
-    axes = _grid_axes(n, ncols, axes)
+    axes = _grid_axes(n, ncols, ax)
     for i, (ax, _) in enumerate(_show_images(axes, imgs, cmap=cmap)):
         wrong = (labels is not None and predictions is not None
                  and int(labels[i]) != int(predictions[i]))
@@ -1007,7 +988,7 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
 
 
 def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
-                 ncols: int = 8, max_units: int | None = 32, axes: Any = None,
+                 ncols: int = 8, max_units: int | None = 32, ax: Any = None,
                  colorbar: bool = True, title: str | None = None) -> np.ndarray:
     """First-layer weights as images: one panel per hidden unit.
 
@@ -1021,7 +1002,7 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
     ncols : int
     max_units : int or None
         Show at most this many units (the first ones).
-    axes : array of Axes, optional
+    ax : array of Axes, optional
     colorbar : bool
         Add one shared colour bar.
     title : str, optional
@@ -1043,7 +1024,7 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
         W = W[:, :max_units]
     imgs = _as_images(W.T, shape, "W.T")
     n = imgs.shape[0]
-    axes = _grid_axes(n, ncols, axes)
+    axes = _grid_axes(n, ncols, ax)
     vmax = float(np.abs(W).max()) or 1.0
     im = None
     for i, (ax, im) in enumerate(_show_images(axes, imgs, cmap=CMAP_WEIGHTS,
@@ -1061,42 +1042,8 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
 # Confusion matrices
 # ---------------------------------------------------------------------------
 
-def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray,
-                     num_classes: int | None = None) -> np.ndarray:
-    """Count (true, predicted) pairs.
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of int, shape (n,)
-        Class labels in ``0 .. num_classes - 1``.
-    num_classes : int, optional
-        Default: one more than the largest label seen.
-
-    Returns
-    -------
-    ndarray of int, shape (K, K)
-        ``C[i, j]`` is the number of examples of true class ``i`` predicted as
-        ``j``: rows are true classes, columns predictions; ``C.trace()`` counts
-        the correct ones.
-    """
-    y_true = np.asarray(y_true).reshape(-1)
-    y_pred = np.asarray(y_pred).reshape(-1)
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length, got "
-                         f"{y_true.shape[0]} and {y_pred.shape[0]}")
-    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
-        if y.size and (not np.all(y == np.round(y)) or y.min() < 0):
-            raise ValueError(f"{name} must hold integer labels >= 0")
-    y_true, y_pred = y_true.astype(int), y_pred.astype(int)
-    seen = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
-    K = seen if num_classes is None else int(num_classes)
-    if K < seen:
-        raise ValueError(f"num_classes={K} but a label {seen - 1} occurs")
-    return np.bincount(K * y_true + y_pred, minlength=K * K).reshape(K, K)
-
-
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, ax: Axes | None = None,
-                     *, labels: Sequence[str] | None = None, normalize: bool = False,
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = None,
+                     labels: Sequence[str] | None = None, normalize: bool = False,
                      num_classes: int | None = None, cmap: str = "Blues",
                      title: str | None = None) -> Axes:
     """Confusion matrix as an annotated image (rows true, columns predicted).
@@ -1163,7 +1110,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, ax: Axes | None = N
 _TL_GAP, _TL_PAD_X, _TL_POLE, _TL_PAD_Y = 3.0, 8.0, 14.0, 5.0
 
 
-def timeline(events: Sequence[tuple[float, str]], ax: Axes | None = None, *,
+def timeline(events: Sequence[tuple[float, str]], *, ax: Axes | None = None,
              title: str | None = None, wrap: int = 22,
              fontsize: float | str = 9) -> Axes:
     """A horizontal timeline of dated events.

@@ -13,6 +13,7 @@ from matplotlib.patches import Circle  # noqa: E402
 from matplotlib.quiver import Quiver  # noqa: E402
 
 from mlpkit import plot  # noqa: E402
+from mlpkit.metrics import confusion_counts  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def test_use_style_sets_palette_and_has_no_import_side_effect():
         colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         assert [c.upper() for c in colors] == [c.upper() for c in plot.PALETTE]
     assert plot.CMAP_CLASSES.N == len(plot.PALETTE)
-    assert plot.set_style is plot.use_style
+    assert not hasattr(plot, "set_style")          # the alias is gone: use_style only
 
 
 def test_decision_boundary_with_label_function(rng):
@@ -325,7 +326,7 @@ def test_activations_with_derivatives():
 
 def test_activations_on_one_axes_and_errors():
     _, ax = plt.subplots()
-    axes = plot.activations(("relu", "step"), ax, derivatives=False)
+    axes = plot.activations(("relu", "step"), ax=ax, derivatives=False)
     assert len(_labelled_lines(axes[0])) == 2
     with pytest.raises(ValueError, match="unknown activation"):
         plot.activations(("swish",))
@@ -355,13 +356,16 @@ def test_digits_grid_accepts_3d_and_rejects_non_square(rng):
 
 
 def test_confusion_counts():
-    C = plot.confusion_counts([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], num_classes=4)
+    C = confusion_counts([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], num_classes=4)
     expected = np.zeros((4, 4), int)
     expected[0, 0] = expected[0, 1] = expected[1, 1] = expected[2, 2] = expected[2, 0] = 1
     np.testing.assert_array_equal(C, expected)
     assert C.dtype.kind == "i"
     with pytest.raises(ValueError, match="same length"):
-        plot.confusion_counts([0, 1], [0])
+        confusion_counts([0, 1], [0])
+    with pytest.raises(TypeError, match="num_classes must be an int"):
+        confusion_counts([0, 1], [0, 1], num_classes=2.0)
+    assert not hasattr(plot, "confusion_counts")   # moved to mk.metrics
 
 
 def test_confusion_matrix_annotations(rng):
@@ -370,7 +374,7 @@ def test_confusion_matrix_annotations(rng):
     ax = plot.confusion_matrix(yt, yp)
     assert len(ax.images) == 1
     assert len(ax.texts) == 16
-    C = plot.confusion_counts(yt, yp)
+    C = confusion_counts(yt, yp)
     assert ax.texts[0].get_text() == str(C[0, 0])
     # the largest cell has white text, the smallest black
     colors = {t.get_text(): t.get_color() for t in ax.texts}
@@ -487,6 +491,27 @@ def test_functions_draw_into_given_ax(rng):
     X = rng.normal(size=(10, 2))
     assert plot.decision_boundary(lambda Z: Z[:, 0] > 0, X, ax=axs[0],
                                   resolution=10) is axs[0]
-    assert plot.training_curves({"loss": [1, 0.5]}, axs[1]) is axs[1]
-    assert plot.network_diagram([2, 2], axs[2]) is axs[2]
+    assert plot.training_curves({"loss": [1, 0.5]}, ax=axs[1]) is axs[1]
+    assert plot.network_diagram([2, 2], ax=axs[2]) is axs[2]
     assert len(fig.axes) == 3
+
+
+@pytest.mark.parametrize("name", ["decision_boundary", "training_curves", "gradient_norms",
+                                  "loss_surface", "network_diagram", "activations", "digits_grid",
+                                  "weights_grid", "confusion_matrix", "timeline"])
+def test_ax_is_keyword_only_everywhere(name):
+    import inspect
+
+    params = inspect.signature(getattr(plot, name)).parameters
+    assert "axes" not in params
+    assert params["ax"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_activation_curves_come_from_the_one_table():
+    from mlpkit.activations import ACTIVATIONS
+    from mlpkit.functional import sigmoid
+
+    assert ACTIVATIONS["sigmoid"].fn is sigmoid
+    ax = plot.activations(("sigmoid",), derivatives=False)[0]
+    z, v = ax.lines[0].get_data()
+    np.testing.assert_allclose(v, sigmoid(z))
