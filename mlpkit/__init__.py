@@ -10,50 +10,31 @@ __version__ = "0.1.0"
 
 # --- core: vectorised layers, losses, optimisers, training ----------------
 from .functional import sigmoid, log_sigmoid, softmax, log_softmax, logsumexp
-from .layers import Parameter, Layer, Linear, ReLU, Tanh, Sigmoid, Identity, Sequential
+from .layers import Parameter, Layer, Linear, ReLU, Tanh, Sigmoid, Identity, Dropout, Sequential
 from .mlp import MLP
 from .losses import Loss, SoftmaxCrossEntropy, BCEWithLogits, MSELoss
-from .optim import Optimizer, SGD, Adam
+from .optim import Optimizer, SGD, Adam, AdamW, clip_grad_norm, no_decay_groups
+from .sched import LRScheduler, StepLR, CosineAnnealingLR, LinearLR
 from .train import fit, accuracy, predict
+from .lr_finder import lr_range_test
 from .gradcheck import gradcheck, numerical_gradient, relative_error, GradcheckError
 from .io import save, load
 
 # --- teaching tools --------------------------------------------------------
 from .autograd import Value, Neuron, ValueMLP
-from . import activations, datasets, metrics, validation
-
-# --- loaded on first use: ``import mlpkit`` needs numpy only ----------------
-# ``mk.plot``, ``mk.graph`` and ``mk.draw_graph`` need matplotlib and raise an
-# ImportError naming ``pip install "mlpkit[plot]"`` without it.
-_LAZY = {"plot": ("mlpkit.plot", None), "check": ("mlpkit.check", None),
-         "graph": ("mlpkit.graph", None), "draw_graph": ("mlpkit.graph", "draw_graph")}
-
-
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'mlpkit' has no attribute {name!r}")
-    import importlib
-
-    module_name, attr = _LAZY[name]
-    module = importlib.import_module(module_name)
-    value = module if attr is None else getattr(module, attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
+from .graph import draw_graph
+from . import datasets, plot, check
 
 __all__ = [
     "sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp",
-    "Parameter", "Layer", "Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Sequential",
+    "Parameter", "Layer", "Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Dropout", "Sequential",
     "MLP",
     "Loss", "SoftmaxCrossEntropy", "BCEWithLogits", "MSELoss",
-    "Optimizer", "SGD", "Adam",
-    "fit", "accuracy", "predict",
+    "Optimizer", "SGD", "Adam", "AdamW", "clip_grad_norm", "no_decay_groups",
+    "LRScheduler", "StepLR", "CosineAnnealingLR", "LinearLR",
+    "fit", "accuracy", "predict", "lr_range_test",
     "gradcheck", "numerical_gradient", "relative_error", "GradcheckError",
     "save", "load",
     "Value", "Neuron", "ValueMLP", "draw_graph",
-    "datasets", "metrics", "activations", "validation", "plot", "check", "graph",
+    "datasets", "plot", "check",
 ]

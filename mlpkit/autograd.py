@@ -23,6 +23,10 @@ import numbers
 
 import numpy as np
 
+from . import activations
+from .mlp import check_sizes
+from .validation import check_positive_int, check_rng
+
 
 def topological_order(root: "Value") -> list["Value"]:
     """Every node ``root`` depends on, inputs first and ``root`` last.
@@ -73,8 +77,9 @@ class Value:
     data : float
         The value computed in the forward pass.
     grad : float
-        ``dL/d(self)`` for the output ``L`` on which :meth:`backward` was last
-        called.  When a value is used more than once (``a * a``, ``a + a``, or
+        ``dL/d(self)`` summed over every :meth:`backward` call since the
+        gradients were last zeroed (they *accumulate*, as in micrograd and
+        PyTorch).  When a value is used more than once (``a * a``, ``a + a``, or
         fan-out to several neurons), contributions are *added* with ``+=``: by
         the multivariable chain rule, the derivative of ``L`` with respect to
         ``a`` is the sum over every path from ``a`` to ``L``.  Overwriting
@@ -106,7 +111,7 @@ class Value:
         return self._op
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data:.4f}, grad={self.grad:.4f})"
+        return f"Value(data={self.data!r}, grad={self.grad!r})"
 
     # ---- binary operations: forward, then the local chain rule ----------
     def __add__(self, other) -> Value:
@@ -138,6 +143,9 @@ class Value:
 
     def __truediv__(self, other) -> Value:
         other = _as_value(other)
+        if other.data == 0:
+            raise ZeroDivisionError(f"division by zero: {self.data!r} / {other!r}; the quotient "
+                                    "and its derivative -a/b^2 are undefined at b = 0")
         out = Value(self.data / other.data, (self, other), "/")
         def _backward(g):                       # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
             self.grad += g / other.data
@@ -149,13 +157,39 @@ class Value:
         if isinstance(k, Value) or not isinstance(k, numbers.Real):
             raise TypeError("Value ** k needs a constant int or float exponent k, got "
                             f"{type(k).__name__}; for a variable exponent use (k * x.log()).exp()")
-        if self.data < 0 and not float(k).is_integer():
-            raise ValueError(f"negative base {self.data} with non-integer exponent {k}")
-        out = Value(self.data ** k, (self,), f"**{k:g}")
-        def _backward(g):                       # d(x^k)/dx = k x^(k-1)
-            self.grad += k * self.data ** (k - 1) * g
+        x = self.data
+        if x < 0 and not float(k).is_integer():
+            raise ValueError(f"negative base {x} with non-integer exponent {k}")
+        if not math.isfinite(k):
+            raise ValueError(f"Value ** k needs a finite exponent, got {k}")
+        if x == 0 and k < 0:
+            raise ZeroDivisionError(f"Value({x!r}) ** {k}: zero cannot be raised to a negative "
+                                    "power")
+        if k == 0:
+            d = 0.0                             # x^0 = 1 is constant, also at x = 0
+        elif x == 0 and k < 1:
+            d = math.inf                        # k x^(k-1) grows without bound near 0
+        else:
+            d = k * x ** (k - 1)                # d(x^k)/dx = k x^(k-1)
+        out = Value(x ** k, (self,), f"**{k:g}")
+        def _backward(g):
+            self.grad += d * g
         out._backward = _backward
         return out
+
+    def __rpow__(self, base) -> Value:
+        """``c ** v`` for a constant ``c > 0``: d(c^x)/dx = log(c) c^x."""
+        if isinstance(base, bool) or not isinstance(base, numbers.Real):
+            return NotImplemented
+        c = float(base)
+        if not (c > 0 and math.isfinite(c)):
+            raise ValueError(f"c ** Value needs a finite base c > 0 (its derivative is "
+                             f"log(c) c^x), got {base!r}")
+        try:
+            y = c ** self.data
+        except OverflowError:
+            raise OverflowError(f"{c!r} ** {self.data!r} is too large for a float") from None
+        return self._unary(y, math.log(c) * y, f"{c:g}**")
 
     def __neg__(self) -> Value:
         out = Value(-self.data, (self,), "neg")
@@ -207,20 +241,26 @@ class Value:
 
     # ---- backward pass ----------------------------------------------------
     def backward(self) -> None:
-        """Fill ``.grad`` of every node in the graph with ``d(self)/d(node)``.
+        """Add ``d(self)/d(node)`` to ``.grad`` of every node in the graph.
 
-        Every node's gradient is first reset to zero, then the chain rule runs
-        from ``self`` (whose gradient is 1) back to the leaves.  Calling
-        ``backward()`` twice therefore gives the same gradients, not twice
-        them.  (PyTorch instead accumulates across calls; here one call means
-        one derivative.)  Nodes outside this graph are not touched.
+        Gradients *accumulate*, as in micrograd and PyTorch: a second call (or
+        a call on another output that shares leaves) adds to what is there.
+        Call :meth:`zero_grad` (or ``ValueMLP.zero_grad()``, or set
+        ``p.grad = 0.0``) before a fresh derivative.  The derivative of this
+        call is computed on its own (seed ``d(self)/d(self) = 1``, chain rule
+        back to the leaves) and then added, so a second call on the same
+        graph adds exactly the same amounts again.  Nodes outside this graph
+        are not touched.
         """
         order = topological_order(self)
+        before = [node.grad for node in order]
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
             node._backward(node.grad)
+        for node, old in zip(order, before):
+            node.grad += old
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to zero on this node and every node it depends on."""
@@ -246,25 +286,39 @@ def cross_entropy(logits: list, label: int) -> Value:
     return total.log() - shifted[int(label)]
 
 
-_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+def _check_activation(activation) -> str:
+    """A name from :mod:`mlpkit.activations` that Value can compute, or "identity"."""
+    if activation == "identity":
+        return activation
+    valid = activations.names("value_method") + ["identity"]
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be one of {valid}, got {type(activation).__name__} "
+                        f"{activation!r}")
+    if activation not in valid:
+        raise ValueError(f"activation must be one of {valid}, got {activation!r}")
+    return activation
 
 
 class Neuron:
     """One unit: ``activation(sum_i w_i x_i + b)``, with Value parameters.
 
-    Weights are drawn from ``N(0, 1/n_in)`` with the given ``rng``; the bias
-    starts at zero.
+    Parameters
+    ----------
+    n_in : int
+        Number of inputs.
+    activation : str
+        ``"tanh"``, ``"relu"``, ``"sigmoid"`` (the :class:`Value` methods in
+        :mod:`mlpkit.activations`) or ``"identity"`` (no activation).
+    rng : np.random.Generator
+        Draws the weights from ``N(0, 1/n_in)``; the bias starts at zero.
     """
 
     def __init__(self, n_in: int, activation: str = "tanh", *, rng: np.random.Generator | None = None):
-        if isinstance(n_in, bool) or not isinstance(n_in, numbers.Integral) or n_in < 1:
-            raise ValueError(f"Neuron needs n_in, the number of inputs, as an int >= 1, got {n_in!r}")
-        if not isinstance(activation, str) or activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}, got {activation!r}")
-        if not isinstance(rng, np.random.Generator):
-            raise ValueError("Neuron needs rng=np.random.default_rng(seed), got "
-                             f"{type(rng).__name__}")
-        self.activation = activation
+        n_in = check_positive_int("n_in (the number of inputs of a Neuron)", n_in)
+        self.activation = _check_activation(activation)
+        check_rng("rng (Neuron draws its weights with it)", rng)
+        self._method = activations.get(activation).value_method if activation != "identity" \
+            else None
         self.w = [Value(x) for x in rng.normal(0.0, 1.0 / math.sqrt(n_in), size=n_in)]
         self.b = Value(0.0)
 
@@ -274,10 +328,13 @@ class Neuron:
             raise ValueError(f"Neuron(n_in={len(self.w)}) expected a list of {len(self.w)} "
                              f"inputs, got {got}")
         z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        return z if self.activation == "linear" else getattr(z, self.activation)()
+        return z if self._method is None else getattr(z, self._method)()
 
     def parameters(self) -> list[Value]:
         return self.w + [self.b]
+
+    def __repr__(self) -> str:
+        return f"Neuron(n_in={len(self.w)}, activation={self.activation!r})"
 
 
 class ValueMLP:
@@ -286,16 +343,21 @@ class ValueMLP:
     ``sizes = [n_in, h1, ..., n_out]``.  Laid out like :class:`mlpkit.MLP`:
     neuron ``j`` of layer ``l`` holds column ``j`` of ``W_l`` (n_in, n_out).
     Calling the model on a list of ``n_in`` numbers returns a list of
-    ``n_out`` Values.
+    ``n_out`` Values, or a single :class:`Value` when ``n_out == 1``.
+    Gradients accumulate across ``backward()`` calls: call :meth:`zero_grad`
+    before each new one.
     """
 
     def __init__(self, sizes: list[int], activation: str = "relu", *, rng: np.random.Generator | None = None):
-        if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or any(
-                isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1 for s in sizes):
-            raise ValueError(f"sizes must be a list of >= 2 positive ints, got {sizes!r}")
-        self.layers = [[Neuron(n_in, activation if l < len(sizes) - 2 else "linear", rng=rng)
+        self.sizes = check_sizes(sizes)
+        self.activation = _check_activation(activation)
+        self.layers = [[Neuron(n_in, activation if l < len(sizes) - 2 else "identity", rng=rng)
                         for _ in range(n_out)]
                        for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+    def __repr__(self) -> str:
+        return (f"ValueMLP({self.sizes}, activation={self.activation!r})  "
+                f"# {len(self.parameters())} parameters")
 
     @classmethod
     def from_arrays(cls, weights: list, biases: list, activation: str = "relu") -> ValueMLP:
@@ -317,15 +379,16 @@ class ValueMLP:
                 neuron.b = Value(b[j], label=f"b{l}[{j}]")
         return model
 
-    def __call__(self, x: list) -> list[Value]:
+    def __call__(self, x: list) -> Value | list[Value]:
         for layer in self.layers:
             x = [neuron(x) for neuron in layer]
-        return x
+        return x[0] if len(x) == 1 else x
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for n in layer for p in n.parameters()]
 
     def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0.0 (gradients accumulate otherwise)."""
         for p in self.parameters():
             p.grad = 0.0
 

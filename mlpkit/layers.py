@@ -9,33 +9,21 @@ Gradients are *assigned*, not accumulated: ``W.grad`` holds the gradient of the
 last backward pass.  That is exact here because every parameter is used once
 per forward pass (no weight sharing); ``zero_grad`` exists for symmetry with
 the optimisers and with PyTorch.
+
+Every layer has a ``training`` flag, set by ``train()`` and ``eval()`` as in
+PyTorch; only :class:`Dropout` behaves differently in the two modes.
+``state_dict()`` / ``load_state_dict()`` copy the parameters out and back in.
 """
 from __future__ import annotations
 
-import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
 from .functional import sigmoid
+from .validation import check_dtype, check_positive_int, check_real, check_rng
 
 INITS = ("he", "glorot", "xavier", "normal")
-
-
-def _check_width(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt not in (np.float32, np.float64):
-        got = dt if dt is not None else repr(dtype)
-        raise ValueError(f"dtype must be np.float32 or np.float64, got {got}")
-    return dt
 
 
 class Parameter:
@@ -60,7 +48,70 @@ class Layer:
     ``backward(dY, need_input_grad=True)`` returns ``dX``; a layer with
     parameters may skip computing ``dX`` (and return ``None``) when
     ``need_input_grad`` is False, as :func:`mlpkit.fit` asks of the first layer.
+
+    ``training`` is True after ``train()`` (the default) and False after
+    ``eval()``; containers pass the call on to their layers.
     """
+
+    training: bool = True
+
+    def train(self, mode: bool = True) -> "Layer":
+        """Put the layer in training mode (``mode=False``: evaluation mode); return it."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"train(mode) expects True or False, got {mode!r}")
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "Layer":
+        """Evaluation mode (``train(False)``): Dropout passes its input through."""
+        return self.train(False)
+
+    def _named_parameters(self) -> list[tuple[str, "Parameter"]]:
+        params = self.parameters()
+        names = [p.name for p in params]
+        if all(names) and len(set(names)) == len(names):
+            return list(zip(names, params))
+        return [(f"param_{i}", p) for i, p in enumerate(params)]
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of the parameters, by name: ``{"W": array, "b": array}`` for a Linear,
+        ``{"0.W": ..., "0.b": ..., "2.W": ...}`` for a Sequential (layer index, then name).
+
+        Numpy arrays only, so ``np.savez(path, **model.state_dict())`` stores
+        it and ``model.load_state_dict(np.load(path))`` reads it back.
+        """
+        return {name: p.data.copy() for name, p in self._named_parameters()}
+
+    def load_state_dict(self, state_dict) -> None:
+        """Copy arrays from ``state_dict`` (as returned by :meth:`state_dict`) into the
+        parameters, in place.
+
+        The keys must match exactly and every array must have its parameter's
+        shape and dtype; everything is checked before anything is written, so
+        a bad dict leaves the model unchanged (``ValueError`` / ``TypeError``).
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict expects a dict of arrays (from state_dict()), "
+                            f"got {type(state_dict).__name__}")
+        named = self._named_parameters()
+        expected, got = [n for n, _ in named], list(state_dict.keys())
+        if set(got) != set(expected):
+            missing = [k for k in expected if k not in state_dict]
+            extra = [k for k in got if k not in set(expected)]
+            raise ValueError(f"load_state_dict: keys do not match this {type(self).__name__}; "
+                             f"missing {missing}, unexpected {extra}")
+        arrays = {}
+        for name, p in named:
+            a = state_dict[name]
+            if not isinstance(a, np.ndarray):
+                raise TypeError(f"load_state_dict: {name!r} must be a numpy array, "
+                                f"got {type(a).__name__}")
+            if a.shape != p.data.shape or a.dtype != p.data.dtype:
+                raise ValueError(f"load_state_dict: {name!r} should be {p.data.dtype} of shape "
+                                 f"{p.data.shape}, got {a.dtype} of shape {a.shape}")
+            arrays[name] = a
+        for name, p in named:
+            p.data[...] = arrays[name]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -105,17 +156,16 @@ def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
     ``"xavier"``: uniform on ``±sqrt(6 / (n_in + n_out))`` (for tanh, sigmoid).
     ``"normal"``: normal with std ``scale``.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"pass rng=np.random.default_rng(seed) to draw the weights, got {rng!r}")
+    check_rng("rng", rng)
+    if not isinstance(init, str):
+        raise TypeError(f"init must be one of {INITS}, got {type(init).__name__} {init!r}")
     if init == "he":
         return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
     if init in ("glorot", "xavier"):
         a = np.sqrt(6.0 / (n_in + n_out))
         return rng.uniform(-a, a, size=(n_in, n_out))
     if init == "normal":
-        if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not 0 <= scale < np.inf:
-            raise ValueError(f"scale (the standard deviation) must be a finite number >= 0, "
-                             f"got {scale!r}")
+        check_real("scale (the standard deviation)", scale, low=0.0)
         return rng.normal(0.0, scale, size=(n_in, n_out))
     raise ValueError(f"init must be one of {INITS}, got {init!r}")
 
@@ -133,8 +183,8 @@ class Linear(Layer):
 
     def __init__(self, n_in: int, n_out: int, rng: np.random.Generator | None = None,
                  dtype=np.float64, init: str = "glorot", scale: float = 0.01):
-        n_in, n_out = _check_width("n_in", n_in), _check_width("n_out", n_out)
-        dtype = _check_dtype(dtype)
+        n_in, n_out = check_positive_int("n_in", n_in), check_positive_int("n_out", n_out)
+        dtype = check_dtype(dtype)
         W = init_weights(n_in, n_out, init, rng, scale).astype(dtype)
         self.W = Parameter(W, "W")
         self.b = Parameter(np.zeros(n_out, dtype=dtype), "b")
@@ -244,6 +294,56 @@ class Identity(Layer):
         return dY
 
 
+class Dropout(Layer):
+    """Inverted dropout: in training mode, zero each entry with probability ``p``
+    and scale the survivors by ``1 / (1 - p)``; in evaluation mode, the identity.
+
+    The scaling keeps the expected output equal to the input, so nothing
+    changes at test time (``torch.nn.Dropout``).  ``backward`` multiplies by
+    the same mask (``dX = dY * mask / (1 - p)``).  Any shape.  Caches the
+    scaled mask in training mode (``itemsize`` bytes per feature per example).
+
+    Parameters
+    ----------
+    p : float
+        Drop probability in [0, 1).
+    rng : np.random.Generator
+        Draws the masks (one fresh mask per forward call in training mode).
+    """
+
+    _cache_attrs = ("_mask",)
+
+    def __init__(self, p: float, rng: np.random.Generator):
+        self.p = check_real("p (the drop probability)", p, low=0.0, high=1.0, high_open=True)
+        self.rng = check_rng("rng", rng)
+        self._mask = None
+        self._ran = False
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        self._ran = True
+        if not self.training or self.p == 0:
+            self._mask = None
+            return X
+        X = np.asarray(X)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        keep = self.rng.random(X.shape, dtype=dtype) >= self.p     # kept with prob 1 - p
+        self._mask = keep * dtype.type(1 / (1 - self.p))             # 0 or 1/(1-p)
+        return X * self._mask
+
+    def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
+        if not self._ran:
+            raise self._not_run()
+        if self._mask is None:                       # evaluation mode, or p == 0
+            return dY
+        if np.shape(dY) != self._mask.shape:
+            raise ValueError(f"{self!r}.backward expected dY of shape {self._mask.shape} to "
+                             f"match its output, got {np.shape(dY)}")
+        return dY * self._mask                       # same mask as the forward pass
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p!r})"
+
+
 class Sequential(Layer):
     """Layers applied in order: ``forward`` left to right, ``backward`` right to left.
 
@@ -274,6 +374,17 @@ class Sequential(Layer):
 
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
+
+    def train(self, mode: bool = True) -> "Sequential":
+        """Set ``training`` on this container and on every layer in it; return it."""
+        super().train(mode)
+        for layer in self.layers:
+            layer.train(mode)
+        return self
+
+    def _named_parameters(self) -> list[tuple[str, Parameter]]:
+        return [(f"{i}.{name}", p) for i, layer in enumerate(self.layers)
+                for name, p in layer._named_parameters()]
 
     def cached(self) -> dict[str, np.ndarray]:
         """Every layer's cached arrays, keyed ``"<index>.<name>"`` (e.g. ``"0.X"``)."""

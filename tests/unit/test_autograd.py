@@ -39,7 +39,8 @@ class TestConstruction:
     def test_repr_and_op_and_label(self):
         a = Value(2.0, label="a")
         v = (a * 0.5).tanh() * 1.0
-        assert repr(Value(0.70710678)) == "Value(data=0.7071, grad=0.0000)"
+        assert repr(Value(0.70710678)) == "Value(data=0.70710678, grad=0.0)"   # full float
+        assert repr(Value(0.1 + 0.2)) == "Value(data=0.30000000000000004, grad=0.0)"
         assert a.label == "a" and a.op == ""
         assert v.op == "*" and v._prev[0].op == "tanh"
 
@@ -96,8 +97,37 @@ class TestHandDerived:
             Value(2.0) ** Value(3.0)
         with pytest.raises(TypeError):
             Value(2.0) ** "3"
+
+    def test_rpow_constant_base(self):
+        # d(c^x)/dx = log(c) c^x
+        x = Value(3.0)
+        f = 2 ** x
+        f.backward()
+        assert f.data == 8.0 and x.grad == approx(math.log(2) * 8.0, rel=1e-15)
+        y = Value(-0.5)
+        g = np.float64(0.25) ** y                 # numpy scalars defer to Value too
+        g.backward()
+        assert g.data == 2.0 and y.grad == approx(math.log(0.25) * 2.0)
+        for base in (0.0, -2.0, float("inf")):
+            with pytest.raises(ValueError, match=r"c \*\* Value needs a finite base c > 0"):
+                base ** Value(1.0)
         with pytest.raises(TypeError):
-            2 ** Value(3.0)                     # no __rpow__: exponent must be constant
+            "2" ** Value(1.0)
+
+    def test_power_zero_has_zero_gradient_everywhere(self):
+        for x0 in (0.0, 2.0, -3.0):
+            x = Value(x0)
+            f = x ** 0
+            f.backward()
+            assert f.data == 1.0 and x.grad == 0.0
+
+    def test_zero_to_a_negative_power_and_division_by_zero_are_clear(self):
+        with pytest.raises(ZeroDivisionError, match="zero cannot be raised to a negative power"):
+            Value(0.0) ** -1
+        with pytest.raises(ZeroDivisionError, match=r"division by zero: 1\.0 / Value\(data=0\.0"):
+            1 / Value(0.0)
+        with pytest.raises(ZeroDivisionError, match="division by zero"):
+            Value(2.0) / 0
 
     def test_power_negative_base_fractional_exponent(self):
         with pytest.raises(ValueError, match="non-integer exponent"):
@@ -197,13 +227,24 @@ class TestFanOut:
 
 # ---- backward semantics ---------------------------------------------------------
 class TestBackwardSemantics:
-    def test_backward_twice_gives_same_gradients(self):
+    def test_backward_twice_accumulates(self):
+        # as in micrograd and PyTorch: a second backward adds the same amounts again
         x, y = Value(2.0), Value(5.0)
         f = x * y + x
         f.backward()
-        first = (x.grad, y.grad, f.grad)
+        assert (x.grad, y.grad, f.grad) == (6.0, 2.0, 1.0)
         f.backward()
-        assert (x.grad, y.grad, f.grad) == first == (6.0, 2.0, 1.0)
+        assert (x.grad, y.grad, f.grad) == (12.0, 4.0, 2.0)
+        f.zero_grad()
+        f.backward()
+        assert (x.grad, y.grad, f.grad) == (6.0, 2.0, 1.0)
+
+    def test_backward_accumulates_over_separate_graphs(self):
+        # the example: w*x for x = 1, 2, 3 gives w.grad = 1 + 2 + 3
+        w = Value(2.0)
+        for x in (1.0, 2.0, 3.0):
+            (w * x).backward()
+        assert w.grad == 6.0
 
     def test_zero_grad_clears_the_graph(self):
         x = Value(2.0)
@@ -220,6 +261,7 @@ class TestBackwardSemantics:
         f.backward()
         assert x.grad == 10.0                   # local derivative uses the new x.data ...
         g = x * x                               # ... so build a fresh graph instead:
+        x.grad = 0.0                            # (gradients accumulate: zero them first)
         g.backward()
         assert g.data == 25.0 and x.grad == 10.0
 
@@ -312,14 +354,14 @@ class TestNeuronAndMLP:
     def test_neuron_activations(self):
         rng = np.random.default_rng(0)
         for act, f in [("tanh", math.tanh), ("relu", lambda s: max(s, 0.0)),
-                       ("sigmoid", lambda s: 1 / (1 + math.exp(-s))), ("linear", lambda s: s)]:
+                       ("sigmoid", lambda s: 1 / (1 + math.exp(-s))), ("identity", lambda s: s)]:
             n = Neuron(3, act, rng=rng)
             x = [0.5, -1.0, 2.0]
             s = sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data
             assert n(x).data == approx(f(s)) and len(n.parameters()) == 4
 
     def test_validation(self):
-        with pytest.raises(ValueError, match="rng"):
+        with pytest.raises(TypeError, match="rng"):
             Neuron(2)
         with pytest.raises(ValueError, match="activation"):
             Neuron(2, "softplus", rng=np.random.default_rng(0))
@@ -334,7 +376,7 @@ class TestNeuronAndMLP:
         m = ValueMLP([2, 4, 3], activation="tanh", rng=np.random.default_rng(1))
         assert len(m([1.0, -1.0])) == 3 and len(m.parameters()) == 2 * 4 + 4 + 4 * 3 + 3
         assert [n.activation for n in m.layers[0]] == ["tanh"] * 4
-        assert [n.activation for n in m.layers[1]] == ["linear"] * 3
+        assert [n.activation for n in m.layers[1]] == ["identity"] * 3
         Ws, bs = m.arrays()
         assert [W.shape for W in Ws] == [(2, 4), (4, 3)] and [b.shape for b in bs] == [(4,), (3,)]
 
@@ -353,7 +395,10 @@ class TestNeuronAndMLP:
 
     def test_zero_grad(self):
         m = ValueMLP([2, 2, 1], rng=np.random.default_rng(0))
-        m([1.0, 2.0])[0].backward()
+        out = m([1.0, 2.0])
+        assert isinstance(out, Value)              # one output: a Value, not a list
+        out.backward()
+        assert any(p.grad != 0.0 for p in m.parameters())
         m.zero_grad()
         assert all(p.grad == 0.0 for p in m.parameters())
 
@@ -383,16 +428,35 @@ def test_value_mlp_matches_vectorised_mlp(activation):
 
 
 # ---- regression tests from the final review ------------------------------------------
-@pytest.mark.parametrize("sizes", ["abc", 3, [2, None], [2, 1.5], [2, True]])
-def test_value_mlp_bad_sizes_get_a_clear_error(sizes):
-    with pytest.raises(ValueError, match="sizes must be a list of >= 2 positive ints"):
+@pytest.mark.parametrize("sizes, error, message", [
+    ("abc", TypeError, "sizes must be a list of at least two widths"),
+    (3, TypeError, "sizes must be a list of at least two widths"),
+    ([3], ValueError, "sizes must be a list of at least two widths"),
+    ([2, None], TypeError, "every width in sizes"),
+    ([2, 1.5], TypeError, "every width in sizes"),
+    ([2, True], TypeError, "every width in sizes"),
+    ([2, 0], ValueError, "every width in sizes .* must be an int >= 1, got 0")])
+def test_value_mlp_bad_sizes_get_a_clear_error(sizes, error, message):
+    with pytest.raises(error, match=message):
         ValueMLP(sizes, rng=np.random.default_rng(0))
+    if not isinstance(sizes, str):
+        with pytest.raises(error, match=message):     # the same rule as mk.MLP
+            mk.MLP(sizes, rng=np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("n_in", [0, -2, 1.5])
-def test_neuron_bad_n_in(n_in):
-    with pytest.raises(ValueError, match="n_in, the number of inputs, as an int >= 1"):
+@pytest.mark.parametrize("n_in, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError)])
+def test_neuron_bad_n_in(n_in, error):
+    with pytest.raises(error, match=r"n_in \(the number of inputs of a Neuron\) must be an int >= 1"):
         Neuron(n_in, rng=np.random.default_rng(0))
+
+
+def test_reprs():
+    rng = np.random.default_rng(0)
+    assert repr(Neuron(3, "relu", rng=rng)) == "Neuron(n_in=3, activation='relu')"
+    assert repr(ValueMLP([2, 3, 1], "tanh", rng=rng)) == \
+        "ValueMLP([2, 3, 1], activation='tanh')  # 13 parameters"
+    two = ValueMLP([2, 3, 2], rng=rng)([1.0, 2.0])
+    assert isinstance(two, list) and len(two) == 2
 
 
 def test_neuron_called_on_a_scalar():

@@ -119,7 +119,11 @@ def with_arch(**changes):
      "positive integer, got 2.7"),
     (with_arch(kind="Sequential", layers=[{"type": "Linear", "n_in": 0, "n_out": 3}]),
      "positive integer, got 0"),
-    (with_arch(activation=["relu"]), "activation must be one of"),
+    (with_arch(activation=["relu"]), "activation must be a string, one of"),
+    (with_arch(activation="gelu"), "activation must be one of"),
+    (with_arch(dropout=1.5), r"dropout \(the drop probability\) must be a real number in \[0, 1\)"),
+    (with_arch(kind="Sequential", layers=[{"type": "Dropout", "p": -1}]),
+     r"p \(the drop probability\) must be"),
 ])
 def test_crafted_architectures_are_refused_before_building(tmp_path, arrays, message):
     write(tmp_path / "bad.npz", **arrays)        # the huge one must not try to allocate 7 TiB

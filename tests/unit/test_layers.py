@@ -48,7 +48,7 @@ def test_mlp_structure_and_init(rng):
     model = mk.MLP([4, 8, 8, 3], activation="relu", rng=rng)
     assert [type(l).__name__ for l in model.layers] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
     assert [p.data.shape for p in model.parameters()] == [(4, 8), (8,), (8, 8), (8,), (8, 3), (3,)]
-    assert model.n_params == model.count_parameters() == 4 * 8 + 8 + 8 * 8 + 8 + 8 * 3 + 3
+    assert model.n_params == 4 * 8 + 8 + 8 * 8 + 8 + 8 * 3 + 3
     assert model.sizes == [4, 8, 8, 3] and model.activation == "relu"
     assert "Linear(4, 8)" in repr(model) and "139 parameters" in repr(model)
     assert all(np.all(l.b.data == 0) for l in model.layers[::2])

@@ -27,7 +27,8 @@ def test_fit_learns_xor_quadrants():
     assert mk.accuracy(model(X), y) >= 0.95
     assert h["epoch"] == list(range(1, 61))
     assert h["loss"][-1] < h["loss"][0]
-    assert set(h) == {"epoch", "loss", "train_accuracy"}
+    assert set(h) == {"epoch", "loss", "lr", "train_accuracy", "best_epoch"}
+    assert h["lr"] == [0.01] * 60 and h["best_epoch"] is None
 
 
 def test_fit_binary_with_bce_and_validation():
@@ -137,4 +138,29 @@ def test_accuracy_accepts_logits_binary_logits_and_labels():
     assert mk.accuracy(np.array([0, 1, 2, 2]), y) == 0.75
     yb = np.array([0, 1, 1, 0])
     assert mk.accuracy(np.array([[-1.0], [2.0], [0.5], [0.1]]), yb) == 0.75
-    assert mk.accuracy(np.array([-1.0, 2.0, 0.5, -0.1]), yb) == 1.0
+    assert mk.accuracy(np.array([0, 1, 1, 0]), yb) == 1.0
+    assert mk.accuracy(np.array([False, True, True, True]), yb) == 0.75
+
+
+def test_accuracy_refuses_ambiguous_float_vectors():
+    # 0., 1., 2. could be labels or binary logits: refused with a clear message
+    with pytest.raises(ValueError, match=r"float array of shape \(3,\), which could be predicted "
+                                         r"labels or binary logits; pass integer labels"):
+        mk.accuracy(np.array([0.0, 1.0, 2.0]), [0, 1, 2])
+    assert mk.accuracy(np.array([0.0, 1.0, 2.0]).astype(int), [0, 1, 2]) == 1.0
+    with pytest.raises(ValueError, match=r"labels y of shape \(3,\) to match"):
+        mk.accuracy(np.array([0, 1, 2]), [0, 1])
+    with pytest.raises(TypeError, match=r"\(outputs, y\) or \(model, X, y\)"):
+        mk.accuracy(np.array([0, 1]))
+
+
+def test_accuracy_and_predict_of_a_model_run_in_eval_mode():
+    rng = np.random.default_rng(8)
+    X, y = quadrants(rng, n=50)
+    model = mk.MLP([2, 8, 2], rng=rng, dropout=0.5)
+    expected = float(np.mean(model.eval()(X).argmax(axis=1) == y))
+    model.train()
+    assert mk.accuracy(model, X, y) == expected and model.training
+    assert mk.accuracy(mk.predict(model, X), y) == expected and model.training
+    model.eval()
+    assert mk.accuracy(model, X, y) == expected and not model.training
