@@ -13,35 +13,28 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import math
 import numbers
 from pathlib import Path
 
 import numpy as np
 
+from .validation import check_positive_int, check_real, check_rng
+
 __all__ = ["make_blobs", "make_moons", "make_circles", "make_spirals", "make_xor",
            "train_test_split", "one_hot", "standardize", "load_digits"]
 
 
-# ---- argument checks ----------------------------------------------------------
+# ---- argument checks (one rule: TypeError for a wrong type, ValueError for a wrong value)
 def _check_rng(rng, name: str) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"{name} needs an explicit random generator, e.g. "
-                         f"{name}(..., rng=np.random.default_rng(0)); got rng={rng!r}")
-    return rng
+    return check_rng(f"{name}: rng", rng)
 
 
-def _check_n(n, name: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"{name}: n must be an int >= {minimum}, got {n!r}")
-    return int(n)
+def _check_n(n, name: str, minimum: int = 1, arg: str = "n") -> int:
+    return check_positive_int(f"{name}: {arg}", n, minimum=minimum)
 
 
 def _check_noise(noise, name: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not math.isfinite(noise) \
-            or noise < 0:
-        raise ValueError(f"{name}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+    return check_real(f"{name}: noise", noise, low=0.0)
 
 
 def _class_sizes(n: int, k: int) -> np.ndarray:
@@ -78,8 +71,7 @@ def make_blobs(n: int, centers: int | np.ndarray = 3, noise: float = 0.5, *,
     """
     rng, n, noise = _check_rng(rng, "make_blobs"), _check_n(n, "make_blobs"), _check_noise(noise, "make_blobs")
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
-        if centers < 1:
-            raise ValueError(f"make_blobs: centers must be >= 1, got {centers}")
+        centers = _check_n(centers, "make_blobs", arg="centers")
         angle = 2 * np.pi * np.arange(centers) / centers
         centers = 2.0 * np.column_stack([np.cos(angle), np.sin(angle)])
     try:
@@ -113,8 +105,8 @@ def make_circles(n: int, noise: float = 0.05, factor: float = 0.5, *,
     Returns ``X (n, 2)`` float64 and ``y (n,)`` int64 in ``{0, 1}``.
     """
     rng, n, noise = _check_rng(rng, "make_circles"), _check_n(n, "make_circles"), _check_noise(noise, "make_circles")
-    if not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    factor = check_real("make_circles: factor", factor, low=0.0, high=1.0, low_open=True,
+                        high_open=True)
     sizes = _class_sizes(n, 2)
     X = np.vstack([r * np.column_stack([np.cos(t), np.sin(t)])
                    for r, m in zip((1.0, float(factor)), sizes)
@@ -131,7 +123,7 @@ def make_spirals(n: int, k: int = 3, noise: float = 0.05, *, rng: np.random.Gene
     Returns ``X (n, 2)`` float64 and ``y (n,)`` int64 in ``0 .. k-1``.
     """
     rng, n, noise = _check_rng(rng, "make_spirals"), _check_n(n, "make_spirals"), _check_noise(noise, "make_spirals")
-    k = _check_n(k, "make_spirals (k)")
+    k = _check_n(k, "make_spirals", arg="k")
     arms = []
     for j, m in enumerate(_class_sizes(n, k)):
         r = np.linspace(0.0, 1.0, m)
@@ -186,10 +178,10 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.25
     n = len(y)
     if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         frac, n_test = test_size / max(n, 1), int(test_size)
-    elif isinstance(test_size, numbers.Real) and 0 < test_size < 1:
-        frac, n_test = float(test_size), round(test_size * n)
     else:
-        raise ValueError(f"test_size must be a float in (0, 1) or an int, got {test_size!r}")
+        frac = check_real("train_test_split: test_size (a fraction, or an int count)", test_size,
+                          low=0.0, high=1.0, low_open=True, high_open=True)
+        n_test = round(frac * n)
     if not 1 <= n_test <= n - 1:
         raise ValueError(f"test_size={test_size!r} leaves {n_test} of {n} rows for the test set; "
                          "both parts need at least one row")
@@ -218,11 +210,13 @@ def one_hot(y: np.ndarray, num_classes: int | None = None, dtype=np.float64) -> 
     match a float32 model (a float64 one-hot would upcast its gradients).
     """
     y = np.asarray(y)
-    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
-        raise ValueError(f"one_hot expects a 1-D array of integer labels, got dtype {y.dtype} and shape {y.shape}")
-    if num_classes is not None and (isinstance(num_classes, bool)
-                                    or not isinstance(num_classes, numbers.Integral) or num_classes < 1):
-        raise ValueError(f"one_hot: num_classes must be an int >= 1, got {num_classes!r}")
+    if y.size and not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"one_hot expects integer labels, got dtype {y.dtype}; convert "
+                        "integer-valued labels with y.astype(int)")
+    if y.ndim != 1:
+        raise ValueError(f"one_hot expects a 1-D array of labels, got shape {y.shape}")
+    if num_classes is not None:
+        num_classes = check_positive_int("one_hot: num_classes", num_classes)
     C = int(y.max()) + 1 if num_classes is None and y.size else int(num_classes or 0)
     if y.size and (y.min() < 0 or y.max() >= C):
         raise ValueError(f"one_hot: labels must lie in [0, {C}), got min {y.min()} and max {y.max()}")
