@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .layers import Layer
+from .layers import Dropout, Layer
 from .losses import Loss
 from .optim import Optimizer
 from .train import _prepare
@@ -30,8 +30,10 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
     fastest (an order of magnitude below the minimum of the curve).
 
     Afterwards the parameters, their gradients, the optimiser's state and
-    learning rates, and the model's training mode are restored exactly, bit
-    for bit: only ``rng`` has advanced.
+    learning rates, the model's training mode and the state of its Dropout
+    layers' generators are restored exactly, bit for bit: only ``rng`` has
+    advanced (unless it is also a Dropout generator of the model: then it is
+    rewound with them).
 
     Parameters
     ----------
@@ -82,6 +84,8 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
     saved_opt = optimizer.state_dict()
     saved_lrs = [g["lr"] for g in optimizer.param_groups]
     was_training = model.training
+    generators = {id(g): g for g in _dropout_generators(model)}
+    saved_rngs = {k: g.bit_generator.state for k, g in generators.items()}
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(n_steps) / (n_steps - 1))
     losses: list[float] = []
     n, order, pos, best = X.shape[0], None, X.shape[0], math.inf
@@ -110,4 +114,13 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
         for g, lr in zip(optimizer.param_groups, saved_lrs):
             g["lr"] = lr
         model.train(was_training)
+        for k, g in generators.items():
+            g.bit_generator.state = saved_rngs[k]
     return {"lr": lrs[:len(losses)].copy(), "loss": np.array(losses)}
+
+
+def _dropout_generators(layer) -> list[np.random.Generator]:
+    """The generators of every Dropout layer in ``layer`` (walking nested ``layers``)."""
+    if isinstance(layer, Dropout):
+        return [layer.rng]
+    return [g for sub in getattr(layer, "layers", []) for g in _dropout_generators(sub)]

@@ -501,7 +501,8 @@ def test_fit_uses_the_loss_targets_attribute():
 @pytest.mark.parametrize("make", [lambda m: mk.SGD(m.parameters(), lr=0.1, momentum=0.9),
                                   lambda m: mk.AdamW(mk.no_decay_groups(m, 0.1), lr=1e-3)])
 def test_lr_range_test_leaves_everything_as_it_was(make):
-    rng, X, y, model = fit_setup(7, dropout=0.2)
+    rng, X, y, _ = fit_setup(7)
+    model = mk.MLP([2, 16, 2], rng=np.random.default_rng(17), dropout=0.2)
     opt = make(model)
     loss = mk.SoftmaxCrossEntropy()
     loss(model(X), y)                                    # some gradients and optimiser state
@@ -511,6 +512,9 @@ def test_lr_range_test_leaves_everything_as_it_was(make):
     before_p = [p.data.copy() for p in model.parameters()]
     before_g = [p.grad.copy() for p in model.parameters()]
     before_o = opt.state_dict()
+    drop_rng = model.layers[2].rng
+    assert drop_rng is not rng
+    before_rng = drop_rng.bit_generator.state
     r = mk.lr_range_test(model, loss, opt, X, y, rng=rng, n_steps=40, lr_max=100.0)
     assert all(np.array_equal(p.data, a) for p, a in zip(model.parameters(), before_p))
     assert all(np.array_equal(p.grad, a) for p, a in zip(model.parameters(), before_g))
@@ -520,6 +524,7 @@ def test_lr_range_test_leaves_everything_as_it_was(make):
         assert all(np.array_equal(v, after_o["state"][i][k]) for k, v in st.items())
     assert after_o["state"].keys() == before_o["state"].keys()
     assert not model.training
+    assert drop_rng.bit_generator.state == before_rng            # the masks' stream is rewound
     assert r["lr"][0] == 1e-5 and r["lr"].shape == r["loss"].shape and len(r["lr"]) >= 10
     np.testing.assert_allclose(np.diff(np.log(r["lr"])), np.log(1e7) / 39, rtol=1e-10)
 
