@@ -103,6 +103,65 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
     The input gradient of the first layer is never computed.  A loss that stops
     being finite raises ``FloatingPointError``.
     """
+    epochs, batch_size, verbose, clip_norm, early_stopping = _check_fit_args(
+        model, loss_fn, optimizer, epochs, batch_size, verbose, shuffle, rng, scheduler,
+        clip_norm, early_stopping, restore_best)
+    X, y = _prepare(model, loss_fn, X, y, "")
+    has_val = X_val is not None or y_val is not None
+    if has_val:
+        if X_val is None or y_val is None:
+            raise ValueError("pass both X_val and y_val, or neither")
+        X_val, y_val = _prepare(model, loss_fn, X_val, y_val, "_val")
+    elif early_stopping is not None or restore_best:
+        raise ValueError(f"{'early_stopping' if early_stopping is not None else 'restore_best'} "
+                         "watches the validation loss; pass X_val and y_val")
+    classify = getattr(loss_fn, "targets", "labels") == "labels"
+    history = {"epoch": [], "loss": [], "lr": []}
+    if classify:
+        history["train_accuracy"] = []
+    if has_val:
+        history["val_loss"] = []
+        if classify:
+            history["val_accuracy"] = []
+    best_loss, best_epoch, best_state = math.inf, None, None
+    group0 = optimizer.param_groups[0]
+    was_training = model.training
+    model.train()
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(1, epochs + 1):
+                history["lr"].append(group0["lr"])
+                order = rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
+                total, correct = _train_epoch(model, loss_fn, optimizer, X, y, order, batch_size,
+                                              classify, clip_norm, epoch)
+                history["epoch"].append(epoch)
+                history["loss"].append(total / X.shape[0])
+                if classify:
+                    history["train_accuracy"].append(correct / X.shape[0])
+                if has_val:
+                    val_loss = _validate(model, loss_fn, X_val, y_val, classify, history)
+                    if val_loss < best_loss:
+                        best_loss, best_epoch = val_loss, epoch
+                        if restore_best:
+                            best_state = model.state_dict()
+                if verbose and epoch % verbose == 0:
+                    print(_progress(history, epochs))
+                if scheduler is not None:
+                    scheduler.step()
+                if early_stopping is not None and best_epoch is not None \
+                        and epoch - best_epoch >= early_stopping:
+                    break
+    finally:
+        model.train(was_training)
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    history["best_epoch"] = best_epoch
+    return history
+
+
+def _check_fit_args(model, loss_fn, optimizer, epochs, batch_size, verbose, shuffle, rng,
+                    scheduler, clip_norm, early_stopping, restore_best) -> tuple:
+    """Validate fit's arguments (not the data); return the normalised numbers."""
     if not isinstance(model, Layer):
         raise TypeError(f"fit expects a model such as mk.MLP(...), got {type(model).__name__}")
     if not isinstance(loss_fn, Loss):
@@ -131,85 +190,47 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
                                             early_stopping)
     if not isinstance(restore_best, (bool, np.bool_)):
         raise TypeError(f"restore_best must be True or False, got {restore_best!r}")
-    X, y = _prepare(model, loss_fn, X, y, "")
-    has_val = X_val is not None or y_val is not None
-    if has_val:
-        if X_val is None or y_val is None:
-            raise ValueError("pass both X_val and y_val, or neither")
-        X_val, y_val = _prepare(model, loss_fn, X_val, y_val, "_val")
-    elif early_stopping is not None or restore_best:
-        raise ValueError(f"{'early_stopping' if early_stopping is not None else 'restore_best'} "
-                         "watches the validation loss; pass X_val and y_val")
-    classify = getattr(loss_fn, "targets", "labels") == "labels"
-    history = {"epoch": [], "loss": [], "lr": []}
-    if classify:
-        history["train_accuracy"] = []
-    if has_val:
-        history["val_loss"] = []
-        if classify:
-            history["val_accuracy"] = []
-    best_loss, best_epoch, best_state = math.inf, None, None
-    params = model.parameters() if clip_norm is not None else None
-    group0 = optimizer.param_groups[0]
+    return epochs, batch_size, verbose, clip_norm, early_stopping
 
-    n = X.shape[0]
-    was_training = model.training
+
+def _train_epoch(model, loss_fn, optimizer, X, y, order, batch_size, classify, clip_norm,
+                 epoch) -> tuple[float, int]:
+    """One pass over ``X[order]`` in minibatches; return (summed loss, number correct)."""
+    params = model.parameters() if clip_norm is not None else None
+    total, correct = 0.0, 0
+    for b, start in enumerate(range(0, X.shape[0], batch_size), start=1):
+        idx = order[start:start + batch_size]
+        Xb, yb = X[idx], y[idx]                      # one gather per batch
+        out = model.forward(Xb)
+        loss = loss_fn.forward(out, yb)
+        if not math.isfinite(loss):
+            raise FloatingPointError(
+                f"loss became {loss} at epoch {epoch} (batch {b}); try a smaller learning "
+                f"rate (lr={optimizer.param_groups[0]['lr']}) or check the data")
+        total += loss * len(idx)
+        if classify:
+            correct += _n_correct(out, yb)
+        model.backward(loss_fn.backward(), need_input_grad=False)
+        if params is not None:
+            clip_grad_norm(params, clip_norm)
+        optimizer.step()
+    if not all(np.isfinite(p.data).all() for p in model.parameters()):
+        raise FloatingPointError(
+            f"parameters became NaN or infinite at epoch {epoch}; try a smaller learning rate "
+            f"(lr={optimizer.param_groups[0]['lr']})")
+    return total, correct
+
+
+def _validate(model, loss_fn, X_val, y_val, classify, history) -> float:
+    """Score the validation data in evaluation mode; append to ``history``; return the loss."""
+    model.eval()
+    out = model.forward(X_val)
     model.train()
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            for epoch in range(1, epochs + 1):
-                history["lr"].append(group0["lr"])
-                order = rng.permutation(n) if shuffle else np.arange(n)
-                total, correct = 0.0, 0
-                for b, start in enumerate(range(0, n, batch_size), start=1):
-                    idx = order[start:start + batch_size]
-                    Xb, yb = X[idx], y[idx]                  # one gather per batch
-                    out = model.forward(Xb)
-                    loss = loss_fn.forward(out, yb)
-                    if not math.isfinite(loss):
-                        raise FloatingPointError(
-                            f"loss became {loss} at epoch {epoch} (batch {b}); try a smaller "
-                            f"learning rate (lr={group0['lr']}) or check the data")
-                    total += loss * len(idx)
-                    if classify:
-                        correct += _n_correct(out, yb)
-                    model.backward(loss_fn.backward(), need_input_grad=False)
-                    if params is not None:
-                        clip_grad_norm(params, clip_norm)
-                    optimizer.step()
-                history["epoch"].append(epoch)
-                history["loss"].append(total / n)
-                if classify:
-                    history["train_accuracy"].append(correct / n)
-                if not all(np.isfinite(p.data).all() for p in model.parameters()):
-                    raise FloatingPointError(
-                        f"parameters became NaN or infinite at epoch {epoch}; try a smaller "
-                        f"learning rate (lr={group0['lr']})")
-                if has_val:
-                    model.eval()
-                    out = model.forward(X_val)
-                    model.train()
-                    val_loss = loss_fn.forward(out, y_val)
-                    history["val_loss"].append(val_loss)
-                    if classify:
-                        history["val_accuracy"].append(_n_correct(out, y_val) / len(y_val))
-                    if val_loss < best_loss:
-                        best_loss, best_epoch = val_loss, epoch
-                        if restore_best:
-                            best_state = model.state_dict()
-                if verbose and epoch % verbose == 0:
-                    print(_progress(history, epochs))
-                if scheduler is not None:
-                    scheduler.step()
-                if early_stopping is not None and best_epoch is not None \
-                        and epoch - best_epoch >= early_stopping:
-                    break
-    finally:
-        model.train(was_training)
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    history["best_epoch"] = best_epoch
-    return history
+    val_loss = loss_fn.forward(out, y_val)
+    history["val_loss"].append(val_loss)
+    if classify:
+        history["val_accuracy"].append(_n_correct(out, y_val) / len(y_val))
+    return val_loss
 
 
 def _progress(history: dict, epochs: int) -> str:
