@@ -1,5 +1,10 @@
 """Small Sphinx fixes for the book's website.
 
+It also adds the book's own stylesheet and script (``_ext/static/book.css`` and
+``book.js``: phone layout, accessibility and print fixes, the sidebar toggles) and
+loads ``math_ssr`` (math rendered at build time).  ``_ext/templates/layout.html``
+drops FontAwesome's script, whose icons the theme's CSS already draws.
+
 sphinx-thebe 0.3.1 registers its inline configuration script once per
 ``env-before-read-docs`` event, which fires more than once in a Jupyter Book
 build; every page then declares ``const THEBE_JS_URL`` twice and the browser
@@ -8,6 +13,10 @@ console reports a SyntaxError (the two copies differ only in a filename of
 from each page's context, so every script is included exactly once.
 """
 from __future__ import annotations
+
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _script_key(js) -> tuple:
@@ -29,6 +38,15 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique   # in place: handlers that run later (MathJax) append to this list
 
 
+def _add_static_path(app) -> None:
+    if str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
+
+
 def setup(app):
+    app.connect("builder-inited", _add_static_path)
+    app.add_css_file("book.css")
+    app.add_js_file("book.js", defer="defer")
+    app.setup_extension("math_ssr")
     app.connect("html-page-context", _drop_repeated_scripts, priority=10)  # before handlers that return a template (emit_firstresult)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

@@ -1,0 +1,1 @@
+/* The book website fixes (added by _ext/book_fixes.py). */
