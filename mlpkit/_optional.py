@@ -12,8 +12,10 @@ def require_matplotlib(feature: str) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError as err:
-        raise ImportError(f"{feature} draws with matplotlib, which is not installed; "
-                          f"install it with {PLOT_INSTALL_HINT}") from err
+        raise ImportError(
+            f"{feature} draws with matplotlib, which is not installed; "
+            f"install it with {PLOT_INSTALL_HINT}"
+        ) from err
 
 
 def has_matplotlib() -> bool:

@@ -80,22 +80,78 @@ _A = Activation
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        _A("relu", "ReLU", _relu, lambda z: (z > 0).astype(float), ReLU, "relu", "he",
-           "np.maximum(Z, 0)"),
-        _A("tanh", "tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2, Tanh, "tanh", "glorot",
-           "np.tanh(Z)"),
-        _A("sigmoid", "sigmoid", sigmoid, _d_sigmoid, Sigmoid, "sigmoid", "glorot",
-           "the stable sigmoid"),
+        _A(
+            "relu",
+            "ReLU",
+            _relu,
+            lambda z: (z > 0).astype(float),
+            ReLU,
+            "relu",
+            "he",
+            "np.maximum(Z, 0)",
+        ),
+        _A(
+            "tanh",
+            "tanh",
+            np.tanh,
+            lambda z: 1 - np.tanh(z) ** 2,
+            Tanh,
+            "tanh",
+            "glorot",
+            "np.tanh(Z)",
+        ),
+        _A(
+            "sigmoid",
+            "sigmoid",
+            sigmoid,
+            _d_sigmoid,
+            Sigmoid,
+            "sigmoid",
+            "glorot",
+            "the stable sigmoid",
+        ),
         _A("identity", "identity", lambda z: z, np.ones_like, Identity, None, "glorot", "Z"),
-        _A("leaky_relu", "leaky ReLU (0.1)", lambda z: np.where(z > 0, z, 0.1 * z),
-           lambda z: np.where(z > 0, 1.0, 0.1), None, None, None, "np.where(Z > 0, Z, 0.1 * Z)"),
-        _A("step", "step", lambda z: (z > 0).astype(float), np.zeros_like, None, None, None,
-           "(Z > 0).astype(float)"),
-        _A("softplus", "softplus", lambda z: np.logaddexp(0.0, z), sigmoid, None, None, None,
-           "np.logaddexp(0, Z)"),
+        _A(
+            "leaky_relu",
+            "leaky ReLU (0.1)",
+            lambda z: np.where(z > 0, z, 0.1 * z),
+            lambda z: np.where(z > 0, 1.0, 0.1),
+            None,
+            None,
+            None,
+            "np.where(Z > 0, Z, 0.1 * Z)",
+        ),
+        _A(
+            "step",
+            "step",
+            lambda z: (z > 0).astype(float),
+            np.zeros_like,
+            None,
+            None,
+            None,
+            "(Z > 0).astype(float)",
+        ),
+        _A(
+            "softplus",
+            "softplus",
+            lambda z: np.logaddexp(0.0, z),
+            sigmoid,
+            None,
+            None,
+            None,
+            "np.logaddexp(0, Z)",
+        ),
         _A("elu", "ELU", _elu, _d_elu, None, None, None, "np.where(Z > 0, Z, np.expm1(Z))"),
-        _A("gelu", "GELU (tanh approx.)", _gelu, _d_gelu, None, None, None,
-           "0.5 * Z * (1 + np.tanh(0.79788 * (Z + 0.044715 * Z**3)))"),
+        _A(
+            "gelu",
+            "GELU (tanh approx.)",
+            _gelu,
+            _d_gelu,
+            None,
+            None,
+            None,
+            "0.5 * Z * (1 + np.tanh(0.79788 * (Z + 0.044715 * Z**3)))",
+        ),
     )
 }
 del _A
@@ -121,8 +177,9 @@ def get(name: str, *, need: str | None = None, arg: str = "activation") -> Activ
     """
     valid = names(need)
     if not isinstance(name, str):
-        raise TypeError(f"{arg} must be a string, one of {valid}, got "
-                        f"{type(name).__name__} {name!r}")
+        raise TypeError(
+            f"{arg} must be a string, one of {valid}, got {type(name).__name__} {name!r}"
+        )
     if name not in valid:
         raise ValueError(f"{arg} must be one of {valid}, got {name!r}")
     return ACTIVATIONS[name]

@@ -20,8 +20,17 @@ import numpy as np
 
 from .validation import check_positive_int, check_real, check_rng
 
-__all__ = ["make_blobs", "make_moons", "make_circles", "make_spirals", "make_xor",
-           "train_test_split", "one_hot", "standardize", "load_digits"]
+__all__ = [
+    "make_blobs",
+    "make_moons",
+    "make_circles",
+    "make_spirals",
+    "make_xor",
+    "train_test_split",
+    "one_hot",
+    "standardize",
+    "load_digits",
+]
 
 
 # ---- argument checks (one rule: TypeError for a wrong type, ValueError for a wrong value)
@@ -50,8 +59,13 @@ def _finish(X: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator
 
 
 # ---- 2-D toy problems ---------------------------------------------------------
-def make_blobs(n: int, centers: int | np.ndarray = 3, noise: float = 0.5, *,
-               rng: np.random.Generator | None = None):
+def make_blobs(
+    n: int,
+    centers: int | np.ndarray = 3,
+    noise: float = 0.5,
+    *,
+    rng: np.random.Generator | None = None,
+):
     """Gaussian blobs, one class per centre.
 
     Parameters
@@ -69,7 +83,11 @@ def make_blobs(n: int, centers: int | np.ndarray = 3, noise: float = 0.5, *,
     X : (n, 2) float64
     y : (n,) int64, labels ``0 .. k-1``
     """
-    rng, n, noise = _check_rng(rng, "make_blobs"), _check_n(n, "make_blobs"), _check_noise(noise, "make_blobs")
+    rng, n, noise = (
+        _check_rng(rng, "make_blobs"),
+        _check_n(n, "make_blobs"),
+        _check_noise(noise, "make_blobs"),
+    )
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         centers = _check_n(centers, "make_blobs", arg="centers")
         angle = 2 * np.pi * np.arange(centers) / centers
@@ -77,10 +95,14 @@ def make_blobs(n: int, centers: int | np.ndarray = 3, noise: float = 0.5, *,
     try:
         centers = np.asarray(centers, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"make_blobs: centers must be an int or an array of shape (k, 2), "
-                         f"got {centers!r:.60}") from None
+        raise ValueError(
+            f"make_blobs: centers must be an int or an array of shape (k, 2), got {centers!r:.60}"
+        ) from None
     if centers.ndim != 2 or centers.shape[1] != 2 or len(centers) < 1:
-        raise ValueError(f"make_blobs: centers must be an int or an array of shape (k, 2), got shape {centers.shape}")
+        raise ValueError(
+            "make_blobs: centers must be an int or an array of shape (k, 2), "
+            f"got shape {centers.shape}"
+        )
     y = np.repeat(np.arange(len(centers)), _class_sizes(n, len(centers)))
     return _finish(centers[y], y, noise, rng)
 
@@ -90,31 +112,51 @@ def make_moons(n: int, noise: float = 0.1, *, rng: np.random.Generator | None = 
 
     Returns ``X (n, 2)`` float64 and ``y (n,)`` int64 in ``{0, 1}``.
     """
-    rng, n, noise = _check_rng(rng, "make_moons"), _check_n(n, "make_moons"), _check_noise(noise, "make_moons")
+    rng, n, noise = (
+        _check_rng(rng, "make_moons"),
+        _check_n(n, "make_moons"),
+        _check_noise(noise, "make_moons"),
+    )
     n0, n1 = _class_sizes(n, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
-    X = np.vstack([np.column_stack([np.cos(t0), np.sin(t0)]),
-                   np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)])])
+    X = np.vstack(
+        [
+            np.column_stack([np.cos(t0), np.sin(t0)]),
+            np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)]),
+        ]
+    )
     return _finish(X, np.repeat([0, 1], [n0, n1]), noise, rng)
 
 
-def make_circles(n: int, noise: float = 0.05, factor: float = 0.5, *,
-                 rng: np.random.Generator | None = None):
+def make_circles(
+    n: int, noise: float = 0.05, factor: float = 0.5, *, rng: np.random.Generator | None = None
+):
     """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor``.
 
     Returns ``X (n, 2)`` float64 and ``y (n,)`` int64 in ``{0, 1}``.
     """
-    rng, n, noise = _check_rng(rng, "make_circles"), _check_n(n, "make_circles"), _check_noise(noise, "make_circles")
-    factor = check_real("make_circles: factor", factor, low=0.0, high=1.0, low_open=True,
-                        high_open=True)
+    rng, n, noise = (
+        _check_rng(rng, "make_circles"),
+        _check_n(n, "make_circles"),
+        _check_noise(noise, "make_circles"),
+    )
+    factor = check_real(
+        "make_circles: factor", factor, low=0.0, high=1.0, low_open=True, high_open=True
+    )
     sizes = _class_sizes(n, 2)
-    X = np.vstack([r * np.column_stack([np.cos(t), np.sin(t)])
-                   for r, m in zip((1.0, float(factor)), sizes)
-                   for t in [np.linspace(0, 2 * np.pi, m, endpoint=False)]])
+    X = np.vstack(
+        [
+            r * np.column_stack([np.cos(t), np.sin(t)])
+            for r, m in zip((1.0, float(factor)), sizes)
+            for t in [np.linspace(0, 2 * np.pi, m, endpoint=False)]
+        ]
+    )
     return _finish(X, np.repeat([0, 1], sizes), noise, rng)
 
 
-def make_spirals(n: int, k: int = 3, noise: float = 0.05, *, rng: np.random.Generator | None = None):
+def make_spirals(
+    n: int, k: int = 3, noise: float = 0.05, *, rng: np.random.Generator | None = None
+):
     """``k`` interleaved spiral arms from the origin out to radius 1, one class each.
 
     Arm ``j`` is ``r (cos theta, sin theta)`` with ``r`` in ``[0, 1]`` and
@@ -122,7 +164,11 @@ def make_spirals(n: int, k: int = 3, noise: float = 0.05, *, rng: np.random.Gene
 
     Returns ``X (n, 2)`` float64 and ``y (n,)`` int64 in ``0 .. k-1``.
     """
-    rng, n, noise = _check_rng(rng, "make_spirals"), _check_n(n, "make_spirals"), _check_noise(noise, "make_spirals")
+    rng, n, noise = (
+        _check_rng(rng, "make_spirals"),
+        _check_n(n, "make_spirals"),
+        _check_noise(noise, "make_spirals"),
+    )
     k = _check_n(k, "make_spirals", arg="k")
     arms = []
     for j, m in enumerate(_class_sizes(n, k)):
@@ -139,7 +185,11 @@ def make_xor(n: int, noise: float = 0.3, *, rng: np.random.Generator | None = No
     straight line separates the classes.  Returns ``X (n, 2)`` float64 and
     ``y (n,)`` int64 in ``{0, 1}``.
     """
-    rng, n, noise = _check_rng(rng, "make_xor"), _check_n(n, "make_xor"), _check_noise(noise, "make_xor")
+    rng, n, noise = (
+        _check_rng(rng, "make_xor"),
+        _check_n(n, "make_xor"),
+        _check_noise(noise, "make_xor"),
+    )
     corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)
     per_corner = np.concatenate([_class_sizes(m, 2) for m in _class_sizes(n, 2)])
     idx = np.repeat(np.arange(4), per_corner)
@@ -147,8 +197,14 @@ def make_xor(n: int, noise: float = 0.3, *, rng: np.random.Generator | None = No
 
 
 # ---- splitting and encoding -----------------------------------------------------
-def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.25, *,
-                     rng: np.random.Generator | None = None, stratify: bool = False):
+def train_test_split(
+    X: np.ndarray,
+    y: np.ndarray,
+    test_size: float | int = 0.25,
+    *,
+    rng: np.random.Generator | None = None,
+    stratify: bool = False,
+):
     """Shuffle and split into a training and a test set.
 
     Parameters
@@ -169,32 +225,48 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.25
     rng = _check_rng(rng, "train_test_split")
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0:
-        raise ValueError(f"train_test_split: X and y must be arrays with one row per example, "
-                         f"got shapes {X.shape} and {y.shape}")
+        raise ValueError(
+            f"train_test_split: X and y must be arrays with one row per example, "
+            f"got shapes {X.shape} and {y.shape}"
+        )
     if stratify and y.ndim != 1:
-        raise ValueError(f"train_test_split: stratify needs class labels y of shape (n,), got {y.shape}")
+        raise ValueError(
+            f"train_test_split: stratify needs class labels y of shape (n,), got {y.shape}"
+        )
     if len(X) != len(y):
-        raise ValueError(f"train_test_split: X and y need the same number of rows, got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"train_test_split: X and y need the same number of rows, got {len(X)} and {len(y)}"
+        )
     n = len(y)
     if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         frac, n_test = test_size / max(n, 1), int(test_size)
     else:
-        frac = check_real("train_test_split: test_size (a fraction, or an int count)", test_size,
-                          low=0.0, high=1.0, low_open=True, high_open=True)
+        frac = check_real(
+            "train_test_split: test_size (a fraction, or an int count)",
+            test_size,
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            high_open=True,
+        )
         n_test = round(frac * n)
     if not 1 <= n_test <= n - 1:
-        raise ValueError(f"test_size={test_size!r} leaves {n_test} of {n} rows for the test set; "
-                         "both parts need at least one row")
+        raise ValueError(
+            f"test_size={test_size!r} leaves {n_test} of {n} rows for the test set; "
+            "both parts need at least one row"
+        )
     if stratify:
         test_parts = []
         for c in np.unique(y):
             idx = rng.permutation(np.flatnonzero(y == c))
-            test_parts.append(idx[:round(frac * len(idx))])
+            test_parts.append(idx[: round(frac * len(idx))])
         test = np.concatenate(test_parts)
         if not 1 <= len(test) <= n - 1:
-            raise ValueError(f"test_size={test_size!r} with stratify=True puts {len(test)} of {n} "
-                             "rows in the test set (rounded class by class); both parts need at "
-                             "least one row")
+            raise ValueError(
+                f"test_size={test_size!r} with stratify=True puts {len(test)} of {n} "
+                "rows in the test set (rounded class by class); both parts need at "
+                "least one row"
+            )
     else:
         test = rng.permutation(n)[:n_test]
     mask = np.zeros(n, dtype=bool)
@@ -211,15 +283,19 @@ def one_hot(y: np.ndarray, num_classes: int | None = None, dtype=np.float64) -> 
     """
     y = np.asarray(y)
     if y.size and not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"one_hot expects integer labels, got dtype {y.dtype}; convert "
-                        "integer-valued labels with y.astype(int)")
+        raise TypeError(
+            f"one_hot expects integer labels, got dtype {y.dtype}; convert "
+            "integer-valued labels with y.astype(int)"
+        )
     if y.ndim != 1:
         raise ValueError(f"one_hot expects a 1-D array of labels, got shape {y.shape}")
     if num_classes is not None:
         num_classes = check_positive_int("one_hot: num_classes", num_classes)
     C = int(y.max()) + 1 if num_classes is None and y.size else int(num_classes or 0)
     if y.size and (y.min() < 0 or y.max() >= C):
-        raise ValueError(f"one_hot: labels must lie in [0, {C}), got min {y.min()} and max {y.max()}")
+        raise ValueError(
+            f"one_hot: labels must lie in [0, {C}), got min {y.min()} and max {y.max()}"
+        )
     out = np.zeros((len(y), C), dtype=dtype)
     out[np.arange(len(y)), y] = 1
     return out
@@ -247,11 +323,15 @@ def standardize(X: np.ndarray, mean: np.ndarray | None = None, std: np.ndarray |
     else:
         mean, std = np.asarray(mean, dtype=np.float64), np.asarray(std, dtype=np.float64)
         if mean.shape != X.shape[1:] or std.shape != X.shape[1:]:
-            raise ValueError(f"standardize: mean and std must have shape {X.shape[1:]} to match X "
-                             f"of shape {X.shape}, got {mean.shape} and {std.shape}")
+            raise ValueError(
+                f"standardize: mean and std must have shape {X.shape[1:]} to match X "
+                f"of shape {X.shape}, got {mean.shape} and {std.shape}"
+            )
         if not np.all(std > 0):
-            raise ValueError("standardize: every std must be > 0; use the std returned by "
-                             "standardize(X_train), which replaces zero spread by 1")
+            raise ValueError(
+                "standardize: every std must be > 0; use the std returned by "
+                "standardize(X_train), which replaces zero spread by 1"
+            )
     return (X - mean) / std, mean, std
 
 
@@ -278,12 +358,16 @@ def load_digits(return_images: bool = False):
     key = str(_DIGITS_PATH)
     if key not in _cache:
         if not _DIGITS_PATH.is_file():
-            raise FileNotFoundError(f"digits data file not found at {_DIGITS_PATH}; reinstall mlpkit")
+            raise FileNotFoundError(
+                f"digits data file not found at {_DIGITS_PATH}; reinstall mlpkit"
+            )
         raw = _DIGITS_PATH.read_bytes()
         got = hashlib.sha256(raw).hexdigest()
         if got != DIGITS_SHA256:
-            raise ValueError(f"{_DIGITS_PATH.name} checksum mismatch: expected {DIGITS_SHA256}, "
-                             f"got {got}; reinstall mlpkit or restore the file")
+            raise ValueError(
+                f"{_DIGITS_PATH.name} checksum mismatch: expected {DIGITS_SHA256}, "
+                f"got {got}; reinstall mlpkit or restore the file"
+            )
         table = np.loadtxt(io.StringIO(gzip.decompress(raw).decode("ascii")), delimiter=",")
         _cache[key] = table[:, :-1].astype(np.float64), table[:, -1].astype(np.int64)
     X, y = _cache[key]

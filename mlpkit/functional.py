@@ -5,6 +5,7 @@ integer input is promoted to float64) and never overflows: the largest number
 passed to ``np.exp`` is 0.  Underflow of ``exp`` to 0 is the intended result and
 is silenced locally.
 """
+
 import numpy as np
 
 
@@ -40,7 +41,7 @@ def logsumexp(a, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     """
     a = _float(a)
     m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)          # rows of all -inf stay -inf
+    m = np.where(np.isfinite(m), m, 0)  # rows of all -inf stay -inf
     with np.errstate(under="ignore", divide="ignore"):
         out = m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)

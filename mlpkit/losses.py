@@ -5,6 +5,7 @@
 gradient carries a factor ``1/n``.  ``forward`` is the same computation without
 the checks, for training loops that validated their data once up front.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,14 +32,19 @@ class Loss:
     def __call__(self, logits: np.ndarray, y: np.ndarray) -> float:
         logits = np.asarray(logits)
         if logits.dtype.kind != "f":
-            raise TypeError(f"{type(self).__name__} expected floating-point logits, "
-                            f"got dtype {logits.dtype}")
+            raise TypeError(
+                f"{type(self).__name__} expected floating-point logits, got dtype {logits.dtype}"
+            )
         if logits.shape[:1] == (0,):
-            raise ValueError(f"{type(self).__name__} needs at least one example, "
-                             f"got an input of shape {logits.shape}")
+            raise ValueError(
+                f"{type(self).__name__} needs at least one example, "
+                f"got an input of shape {logits.shape}"
+            )
         if not np.all(np.isfinite(logits)):
-            raise ValueError(f"{type(self).__name__} got {np.sum(~np.isfinite(logits))} NaN or "
-                             "infinite logits; the forward pass has diverged or the input holds NaN")
+            raise ValueError(
+                f"{type(self).__name__} got {np.sum(~np.isfinite(logits))} NaN or "
+                "infinite logits; the forward pass has diverged or the input holds NaN"
+            )
         return self.forward(logits, self.validate(logits.shape, y))
 
     def validate(self, shape: tuple, y) -> np.ndarray:
@@ -51,16 +57,21 @@ class Loss:
     def backward(self) -> np.ndarray:
         raise NotImplementedError
 
-    _cache_attrs: tuple[str, ...] = ()     # arrays kept for backward (labels are referenced)
+    _cache_attrs: tuple[str, ...] = ()  # arrays kept for backward (labels are referenced)
 
     def cached(self) -> dict[str, np.ndarray]:
         """The arrays this loss keeps from its forward pass for ``backward``, by name."""
-        return {name.lstrip("_"): getattr(self, name) for name in self._cache_attrs
-                if getattr(self, name, None) is not None}
+        return {
+            name.lstrip("_"): getattr(self, name)
+            for name in self._cache_attrs
+            if getattr(self, name, None) is not None
+        }
 
     def _not_run(self):
-        return RuntimeError(f"{type(self).__name__}.backward was called before the loss was "
-                            "computed; call loss(logits, y) first")
+        return RuntimeError(
+            f"{type(self).__name__}.backward was called before the loss was "
+            "computed; call loss(logits, y) first"
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -71,8 +82,9 @@ def _check_labels(name: str, y, n: int) -> np.ndarray:
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or y.shape[0] != n:
-        raise ValueError(f"{name} expected labels y of shape ({n},) to match {n} rows of logits, "
-                         f"got {y.shape}")
+        raise ValueError(
+            f"{name} expected labels y of shape ({n},) to match {n} rows of logits, got {y.shape}"
+        )
     return y
 
 
@@ -93,31 +105,35 @@ class SoftmaxCrossEntropy(Loss):
             raise ValueError(f"SoftmaxCrossEntropy expected logits of shape (n, K), got {shape}")
         y = _check_labels("SoftmaxCrossEntropy", y, shape[0])
         if y.dtype.kind not in "iu":
-            raise TypeError(f"SoftmaxCrossEntropy expected integer class labels, got dtype "
-                            f"{y.dtype}; convert integer-valued labels with y.astype(int)")
+            raise TypeError(
+                f"SoftmaxCrossEntropy expected integer class labels, got dtype "
+                f"{y.dtype}; convert integer-valued labels with y.astype(int)"
+            )
         if y.size and (y.min() < 0 or y.max() >= shape[1]):
             bad = y[(y < 0) | (y >= shape[1])][0]
-            raise ValueError(f"SoftmaxCrossEntropy expected labels in 0..{shape[1] - 1} for "
-                             f"{shape[1]} logit columns, got label {bad}")
+            raise ValueError(
+                f"SoftmaxCrossEntropy expected labels in 0..{shape[1] - 1} for "
+                f"{shape[1]} logit columns, got label {bad}"
+            )
         return y
 
     def forward(self, logits: np.ndarray, y: np.ndarray) -> float:
         n = logits.shape[0]
         rows = np.arange(n)
-        z = logits - logits.max(axis=1, keepdims=True)   # shift: the largest exp is exp(0)
+        z = logits - logits.max(axis=1, keepdims=True)  # shift: the largest exp is exp(0)
         z_y = z[rows, y]
         with np.errstate(under="ignore"):
-            np.exp(z, out=z)                             # z now holds exp(shifted logits)
+            np.exp(z, out=z)  # z now holds exp(shifted logits)
         s = z.sum(axis=1, keepdims=True)
-        z /= s                                           # softmax probabilities (n, K)
+        z /= s  # softmax probabilities (n, K)
         self._P, self._y = z, y
-        return float(np.mean(np.log(s[:, 0]) - z_y))     # mean of logsumexp - z_y
+        return float(np.mean(np.log(s[:, 0]) - z_y))  # mean of logsumexp - z_y
 
     def backward(self) -> np.ndarray:
         if getattr(self, "_P", None) is None:
             raise self._not_run()
         n = self._P.shape[0]
-        dZ = self._P / n                                 # (p - onehot(y)) / n, no one-hot built
+        dZ = self._P / n  # (p - onehot(y)) / n, no one-hot built
         dZ[np.arange(n), self._y] -= 1 / n
         return dZ
 
@@ -172,8 +188,9 @@ class MSELoss(Loss):
     def validate(self, shape: tuple, y) -> np.ndarray:
         y = np.asarray(y)
         if y.shape != tuple(shape):
-            raise ValueError(f"MSELoss expected targets of the predictions' shape {tuple(shape)}, "
-                             f"got {y.shape}")
+            raise ValueError(
+                f"MSELoss expected targets of the predictions' shape {tuple(shape)}, got {y.shape}"
+            )
         if y.dtype.kind not in "biuf":
             raise TypeError(f"MSELoss expected numeric targets, got dtype {y.dtype}")
         return y

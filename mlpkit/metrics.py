@@ -13,8 +13,9 @@ from .validation import check_positive_int
 __all__ = ["confusion_counts"]
 
 
-def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray,
-                     num_classes: int | None = None) -> np.ndarray:
+def confusion_counts(
+    y_true: np.ndarray, y_pred: np.ndarray, num_classes: int | None = None
+) -> np.ndarray:
     """Count (true, predicted) pairs.
 
     Parameters
@@ -34,8 +35,10 @@ def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray,
     y_true = np.asarray(y_true).reshape(-1)
     y_pred = np.asarray(y_pred).reshape(-1)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length, got "
-                         f"{y_true.shape[0]} and {y_pred.shape[0]}")
+        raise ValueError(
+            f"y_true and y_pred must have the same length, got "
+            f"{y_true.shape[0]} and {y_pred.shape[0]}"
+        )
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
         if y.dtype.kind not in "biuf":
             raise TypeError(f"{name} must hold integer class labels, got dtype {y.dtype}")

@@ -28,8 +28,9 @@ def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
     ``ValueError`` for an integer below ``minimum``.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} "
-                        f"{_shown(value)}")
+        raise TypeError(
+            f"{name} must be an int >= {minimum}, got {type(value).__name__} {_shown(value)}"
+        )
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
     return int(value)
@@ -42,12 +43,20 @@ def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
         return f"a real number {'>' if low_open else '>='} {low:g}"
     if low == -math.inf:
         return f"a real number {'<' if high_open else '<='} {high:g}"
-    return (f"a real number in {'(' if low_open else '['}{low:g}, "
-            f"{high:g}{')' if high_open else ']'}")
+    return (
+        f"a real number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    )
 
 
-def check_real(name: str, value, *, low: float = -math.inf, high: float = math.inf,
-               low_open: bool = False, high_open: bool = False) -> float:
+def check_real(
+    name: str,
+    value,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """Return ``value`` as a ``float`` if it is a finite real number within the bounds.
 
     The interval is ``[low, high]``; ``low_open``/``high_open`` exclude an end.
@@ -56,14 +65,15 @@ def check_real(name: str, value, *, low: float = -math.inf, high: float = math.i
     the interval.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be {_interval(low, high, low_open, high_open)}, "
-                        f"got {type(value).__name__} {_shown(value)}")
+        raise TypeError(
+            f"{name} must be {_interval(low, high, low_open, high_open)}, "
+            f"got {type(value).__name__} {_shown(value)}"
+        )
     x = float(value)
     below = x < low or (low_open and x == low)
     above = x > high or (high_open and x == high)
     if not math.isfinite(x) or below or above:
-        raise ValueError(f"{name} must be {_interval(low, high, low_open, high_open)}, "
-                         f"got {x!r}")
+        raise ValueError(f"{name} must be {_interval(low, high, low_open, high_open)}, got {x!r}")
     return x
 
 
@@ -81,8 +91,9 @@ def check_rng(name: str, rng) -> np.random.Generator:
         hint = "pass np.random.default_rng(seed), e.g. np.random.default_rng(0)"
     else:
         hint = "pass np.random.default_rng(seed)"
-    raise TypeError(f"{name} must be a np.random.Generator, got {type(rng).__name__} "
-                    f"{_shown(rng)}; {hint}")
+    raise TypeError(
+        f"{name} must be a np.random.Generator, got {type(rng).__name__} {_shown(rng)}; {hint}"
+    )
 
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))

@@ -31,13 +31,27 @@ import numpy as np
 from ..functional import sigmoid as _stable_sigmoid
 from ..functional import softmax as _stable_softmax
 
-__all__ = ["CheckFailed", "Check", "Mistake", "diagnose", "close", "fmt", "success",
-           "SEED", "RTOL", "ATOL", "ref_sigmoid", "ref_softmax", "ref_logsumexp", "ref_onehot"]
+__all__ = [
+    "CheckFailed",
+    "Check",
+    "Mistake",
+    "diagnose",
+    "close",
+    "fmt",
+    "success",
+    "SEED",
+    "RTOL",
+    "ATOL",
+    "ref_sigmoid",
+    "ref_softmax",
+    "ref_logsumexp",
+    "ref_onehot",
+]
 
-SEED = 1986          # the year of Rumelhart, Hinton & Williams's backprop paper
+SEED = 1986  # the year of Rumelhart, Hinton & Williams's backprop paper
 RTOL, ATOL = 1e-6, 1e-9
 
-Hint = Union[str, Callable[[SimpleNamespace], str]]
+Hint = Union[str, Callable[[SimpleNamespace], str]]  # noqa: UP007 (a runtime alias on 3.10)
 #: One known mistake: a test on the case namespace and the hint to show.
 Mistake = tuple[Callable[[SimpleNamespace], bool], Hint]
 
@@ -55,6 +69,7 @@ class CheckFailed(AssertionError):
 # ---------------------------------------------------------------------------
 # Reference implementations (float64, from mlpkit.functional)
 # ---------------------------------------------------------------------------
+
 
 def ref_sigmoid(z) -> np.ndarray:
     return _stable_sigmoid(np.asarray(z, dtype=np.float64))
@@ -122,12 +137,16 @@ def exception_hint(err: Exception) -> str:
     """Hint for an exception raised by the learner's code."""
     msg = str(err)
     if "broadcast" in msg:
-        return ("two arrays have shapes that do not line up; print the .shape of "
-                "each intermediate array.  A reduction such as .sum(axis=1) drops "
-                "an axis: add keepdims=True to broadcast the result back.")
+        return (
+            "two arrays have shapes that do not line up; print the .shape of "
+            "each intermediate array.  A reduction such as .sum(axis=1) drops "
+            "an axis: add keepdims=True to broadcast the result back."
+        )
     if "matmul" in msg or "aligned" in msg:
-        return ("a matrix product has mismatched inner dimensions; check which "
-                "operand needs a transpose (.T).  Rows are examples.")
+        return (
+            "a matrix product has mismatched inner dimensions; check which "
+            "operand needs a transpose (.T).  Rows are examples."
+        )
     return "read the traceback above this message to find the failing line."
 
 
@@ -143,13 +162,16 @@ def success(check: str, text: str) -> None:
     ``z = 0`` or ``H @ W2 + b2`` and short parentheses such as ``(2, 3)`` are
     never split.
     """
+
     def glue(match: re.Match) -> str:
         return match.group(0).replace(" ", _NOBREAK)
 
-    line = re.sub(r"\S+( [=@*/+-] \S+)+|\([^()]{1,12}\)|\[[^][]{1,14}\]", glue,
-                  f"✓ {check}: {text}")
-    wrapped = textwrap.fill(line, width=WIDTH, subsequent_indent="  ",
-                            break_long_words=False, break_on_hyphens=False)
+    line = re.sub(
+        r"\S+( [=@*/+-] \S+)+|\([^()]{1,12}\)|\[[^][]{1,14}\]", glue, f"✓ {check}: {text}"
+    )
+    wrapped = textwrap.fill(
+        line, width=WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
     print(wrapped.replace(_NOBREAK, " "))
 
 
@@ -172,8 +194,16 @@ class Check:
         """Begin a case: ``inputs`` are the arguments, in the order ``fn`` takes them."""
         self.case, self.inputs = case, inputs
 
-    def fail(self, problem: str, *, inputs: Any = _KEEP, expected: Any = None,
-             got: Any = None, hint: str | None = None, case: Any = _KEEP) -> None:
+    def fail(
+        self,
+        problem: str,
+        *,
+        inputs: Any = _KEEP,
+        expected: Any = None,
+        got: Any = None,
+        hint: str | None = None,
+        case: Any = _KEEP,
+    ) -> None:
         """Raise :class:`CheckFailed` with the standard layout."""
         case = self.case if case is _KEEP else case
         inputs = self.inputs if inputs is _KEEP else (inputs or {})
@@ -190,9 +220,15 @@ class Check:
             lines.append(f"Hint: {hint}")
         raise CheckFailed("\n".join(lines))
 
-    def call(self, fn: Callable, *, fp_hint: str | Callable[[str], str] = GENERIC_FP_HINT,
-             exc_hint: Callable[[Exception], str] = exception_hint,
-             inplace_hint: str | None = None, new_array: bool = False) -> Any:
+    def call(
+        self,
+        fn: Callable,
+        *,
+        fp_hint: str | Callable[[str], str] = GENERIC_FP_HINT,
+        exc_hint: Callable[[Exception], str] = exception_hint,
+        inplace_hint: str | None = None,
+        new_array: bool = False,
+    ) -> Any:
         """Call ``fn`` on copies of the inputs with floating-point errors raised.
 
         Fails if ``fn`` raises, changes an input in place, returns None, or
@@ -200,69 +236,104 @@ class Check:
         """
         copies = {k: copy.deepcopy(v) for k, v in self.inputs.items()}
         try:
-            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"), \
-                    warnings.catch_warnings():
+            with (
+                np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"),
+                warnings.catch_warnings(),
+            ):
                 warnings.simplefilter("error", RuntimeWarning)
                 out = fn(*copies.values())
         except CheckFailed:
             raise
         except (FloatingPointError, RuntimeWarning) as err:
-            self.fail(f"numpy reported a floating-point error: {err}.",
-                      hint=fp_hint(str(err)) if callable(fp_hint) else fp_hint)
-        except Exception as err:                      # noqa: BLE001 - learner code
+            self.fail(
+                f"numpy reported a floating-point error: {err}.",
+                hint=fp_hint(str(err)) if callable(fp_hint) else fp_hint,
+            )
+        except Exception as err:  # noqa: BLE001 - learner code
             self.fail(f"your function raised {type(err).__name__}: {err}", hint=exc_hint(err))
         self._check_untouched(copies, inplace_hint)
         if out is None:
             self.fail("your function returned None.", hint="did you forget the `return` statement?")
         if new_array and any(out is v for v in copies.values() if isinstance(v, np.ndarray)):
-            self.fail("your function returned the very array it was given.",
-                      hint="return a new array computed from the inputs.")
+            self.fail(
+                "your function returned the very array it was given.",
+                hint="return a new array computed from the inputs.",
+            )
         return out
 
     def _check_untouched(self, copies: dict[str, Any], inplace_hint: str | None) -> None:
         for name, original in self.inputs.items():
             if isinstance(original, np.ndarray) and not np.array_equal(
-                    copies[name], original, equal_nan=True):
-                self.fail(f"your function changed its input {name} in place.",
-                          inputs={f"{name} before": original, f"{name} after": copies[name]},
-                          hint=inplace_hint or (
-                              "work on new arrays (e.g. `z = z - m` instead of "
-                              "`z -= m`); the caller still needs the original."))
+                copies[name], original, equal_nan=True
+            ):
+                self.fail(
+                    f"your function changed its input {name} in place.",
+                    inputs={f"{name} before": original, f"{name} after": copies[name]},
+                    hint=inplace_hint
+                    or (
+                        "work on new arrays (e.g. `z = z - m` instead of "
+                        "`z -= m`); the caller still needs the original."
+                    ),
+                )
 
     def unpack(self, out: Any, names: Sequence[str]) -> tuple:
         """Require a tuple/list of ``len(names)`` results."""
         if not isinstance(out, (tuple, list)) or len(out) != len(names):
-            what = (f"a {type(out).__name__} of length {len(out)}"
-                    if isinstance(out, (tuple, list)) else f"a {type(out).__name__}")
-            self.fail(f"expected {len(names)} results ({', '.join(names)}), got {what}.",
-                      hint=f"end your function with `return {', '.join(names)}`.")
+            what = (
+                f"a {type(out).__name__} of length {len(out)}"
+                if isinstance(out, (tuple, list))
+                else f"a {type(out).__name__}"
+            )
+            self.fail(
+                f"expected {len(names)} results ({', '.join(names)}), got {what}.",
+                hint=f"end your function with `return {', '.join(names)}`.",
+            )
         return tuple(out)
 
-    def array(self, value: Any, what: str, shape: tuple, *,
-              shape_hint: str | None = None) -> np.ndarray:
+    def array(
+        self, value: Any, what: str, shape: tuple, *, shape_hint: str | None = None
+    ) -> np.ndarray:
         """Validate type, shape, dtype and finiteness of one returned array."""
         if value is None:
             self.fail(f"{what} is None.", hint="did you forget to compute or return it?")
         a = np.asarray(value)
         if a.dtype == object:
-            self.fail(f"{what} is not a numeric array (got {type(value).__name__}).",
-                      hint="return a numpy array of floats.")
+            self.fail(
+                f"{what} is not a numeric array (got {type(value).__name__}).",
+                hint="return a numpy array of floats.",
+            )
         if a.shape != tuple(shape):
-            self.fail(f"{what} should have shape {tuple(shape)}, got {a.shape}.", got=a,
-                      hint=shape_hint or "print the .shape of each intermediate array.")
+            self.fail(
+                f"{what} should have shape {tuple(shape)}, got {a.shape}.",
+                got=a,
+                hint=shape_hint or "print the .shape of each intermediate array.",
+            )
         if a.dtype.kind != "f":
-            self.fail(f"{what} should hold floats, got dtype {a.dtype}.", got=a,
-                      hint="a boolean or integer array is not a float array; multiply "
-                           "by a float array or use .astype(float).")
+            self.fail(
+                f"{what} should hold floats, got dtype {a.dtype}.",
+                got=a,
+                hint="a boolean or integer array is not a float array; multiply "
+                "by a float array or use .astype(float).",
+            )
         if not np.all(np.isfinite(a)):
-            self.fail(f"{what} contains nan or inf.", got=a,
-                      hint="an intermediate overflowed or divided 0 by 0; the "
-                           "usual cure is to subtract a maximum before np.exp.")
+            self.fail(
+                f"{what} contains nan or inf.",
+                got=a,
+                hint="an intermediate overflowed or divided 0 by 0; the "
+                "usual cure is to subtract a maximum before np.exp.",
+            )
         return a
 
-    def compare(self, what: str, got: np.ndarray, expected: np.ndarray, *,
-                mistakes: Sequence[Mistake] = (), c: SimpleNamespace | None = None,
-                hint: str | None = None) -> None:
+    def compare(
+        self,
+        what: str,
+        got: np.ndarray,
+        expected: np.ndarray,
+        *,
+        mistakes: Sequence[Mistake] = (),
+        c: SimpleNamespace | None = None,
+        hint: str | None = None,
+    ) -> None:
         """Fail with the worst element (and the first matching mistake's hint)
         when ``got`` and ``expected`` differ."""
         if close(got, expected):
@@ -274,8 +345,12 @@ class Check:
         err = np.abs(got - expected) / (ATOL + RTOL * np.abs(expected))
         idx = np.unravel_index(np.argmax(err), err.shape)
         where = f" at index {tuple(int(i) for i in idx)}" if got.ndim else ""
-        self.fail(f"{what} is wrong{where}: expected {expected[idx]:.6g}, got {got[idx]:.6g}.",
-                  expected=expected, got=got, hint=hint)
+        self.fail(
+            f"{what} is wrong{where}: expected {expected[idx]:.6g}, got {got[idx]:.6g}.",
+            expected=expected,
+            got=got,
+            hint=hint,
+        )
 
     def success(self, text: str) -> None:
         success(self.name, text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace as _ns
+from types import SimpleNamespace as Case
 
 import numpy as np
 
@@ -11,16 +11,24 @@ from ._harness import SEED, Check, Mistake, close
 
 __all__ = ["check_gd_step", "check_momentum_step"]
 
-_GD_INPLACE_HINT = ("`theta -= lr * grad` writes into the caller's array.  Return a new "
-                    "array instead: `return theta - lr * grad`.")
+_GD_INPLACE_HINT = (
+    "`theta -= lr * grad` writes into the caller's array.  Return a new "
+    "array instead: `return theta - lr * grad`."
+)
 
 _GD_MISTAKES: tuple[Mistake, ...] = (
-    (lambda c: c.lr > 0 and close(c.got, c.theta + c.lr * c.grad),
-     "you moved *uphill*: gradient descent subtracts the gradient, theta - lr * grad."),
-    (lambda c: c.lr != 1 and close(c.got, c.theta - c.grad),
-     "multiply the gradient by the learning rate lr."),
-    (lambda c: close(c.got, -c.lr * c.grad) or close(c.got, c.lr * c.grad),
-     "you returned the step; return theta minus the step."),
+    (
+        lambda c: c.lr > 0 and close(c.got, c.theta + c.lr * c.grad),
+        "you moved *uphill*: gradient descent subtracts the gradient, theta - lr * grad.",
+    ),
+    (
+        lambda c: c.lr != 1 and close(c.got, c.theta - c.grad),
+        "multiply the gradient by the learning rate lr.",
+    ),
+    (
+        lambda c: close(c.got, -c.lr * c.grad) or close(c.got, c.lr * c.grad),
+        "you returned the step; return theta minus the step.",
+    ),
 )
 
 
@@ -48,12 +56,17 @@ def check_gd_step(fn: Callable) -> None:
     for case, theta, grad, lr in cases:
         h.start(case, theta=theta, grad=grad, lr=lr)
         out = h.call(fn, inplace_hint=_GD_INPLACE_HINT, new_array=True)
-        got = h.array(out, "new theta", theta.shape,
-                      shape_hint="the new theta has theta's shape.")
-        h.compare("new theta", got, theta - lr * grad, mistakes=_GD_MISTAKES,
-                  c=_ns(got=got, theta=theta, grad=grad, lr=lr))
-    h.success(f"your update matches theta - lr * grad on {len(cases)} cases "
-              "and leaves theta untouched.")
+        got = h.array(out, "new theta", theta.shape, shape_hint="the new theta has theta's shape.")
+        h.compare(
+            "new theta",
+            got,
+            theta - lr * grad,
+            mistakes=_GD_MISTAKES,
+            c=Case(got=got, theta=theta, grad=grad, lr=lr),
+        )
+    h.success(
+        f"your update matches theta - lr * grad on {len(cases)} cases and leaves theta untouched."
+    )
 
 
 _MOMENTUM_INPLACE_HINT = (
@@ -64,45 +77,68 @@ _MOMENTUM_INPLACE_HINT = (
 )
 
 _VELOCITY_MISTAKES: tuple[Mistake, ...] = (
-    (lambda c: c.mu > 0 and close(c.v_new, c.mu * c.v + (1 - c.mu) * c.grad),
-     "that is the dampened (EMA) form v = mu v + (1 - mu) g; "
-     "PyTorch and mlpkit use v = mu v + g, without the factor "
-     "(1 - mu) on the gradient."),
-    (lambda c: close(c.v_new, c.mu * c.v - c.lr * c.grad),
-     "that is the convention v = mu v - lr g, theta + v (as in "
-     "cs231n); PyTorch and mlpkit keep lr out of the velocity: "
-     "v = mu v + g, then theta - lr v.  The two agree only "
-     "while lr never changes."),
-    (lambda c: close(c.v_new, c.mu * c.v + c.lr * c.grad),
-     "keep lr out of the velocity: v_new = mu * v + grad; lr "
-     "multiplies v_new in the parameter update."),
-    (lambda c: close(c.v_new, c.mu * c.v - c.grad),
-     "check the sign: the velocity adds up gradients, v_new = "
-     "mu * v + grad; the minus sign belongs to the parameter "
-     "update, theta - lr * v_new."),
-    (lambda c: c.mu != 1 and np.any(c.v != 0) and close(c.v_new, c.v + c.grad),
-     "multiply the old velocity by mu: v_new = mu * v + grad."),
-    (lambda c: c.mu > 0 and np.any(c.v != 0) and close(c.v_new, c.grad),
-     "you dropped the old velocity: v_new = mu * v + grad "
-     "remembers the past gradients."),
-    (lambda c: close(c.v_new, c.v + c.mu * c.grad),
-     "mu multiplies the old velocity, not the gradient: v_new = mu * v + grad."),
+    (
+        lambda c: c.mu > 0 and close(c.v_new, c.mu * c.v + (1 - c.mu) * c.grad),
+        "that is the dampened (EMA) form v = mu v + (1 - mu) g; "
+        "PyTorch and mlpkit use v = mu v + g, without the factor "
+        "(1 - mu) on the gradient.",
+    ),
+    (
+        lambda c: close(c.v_new, c.mu * c.v - c.lr * c.grad),
+        "that is the convention v = mu v - lr g, theta + v (as in "
+        "cs231n); PyTorch and mlpkit keep lr out of the velocity: "
+        "v = mu v + g, then theta - lr v.  The two agree only "
+        "while lr never changes.",
+    ),
+    (
+        lambda c: close(c.v_new, c.mu * c.v + c.lr * c.grad),
+        "keep lr out of the velocity: v_new = mu * v + grad; lr "
+        "multiplies v_new in the parameter update.",
+    ),
+    (
+        lambda c: close(c.v_new, c.mu * c.v - c.grad),
+        "check the sign: the velocity adds up gradients, v_new = "
+        "mu * v + grad; the minus sign belongs to the parameter "
+        "update, theta - lr * v_new.",
+    ),
+    (
+        lambda c: c.mu != 1 and np.any(c.v != 0) and close(c.v_new, c.v + c.grad),
+        "multiply the old velocity by mu: v_new = mu * v + grad.",
+    ),
+    (
+        lambda c: c.mu > 0 and np.any(c.v != 0) and close(c.v_new, c.grad),
+        "you dropped the old velocity: v_new = mu * v + grad remembers the past gradients.",
+    ),
+    (
+        lambda c: close(c.v_new, c.v + c.mu * c.grad),
+        "mu multiplies the old velocity, not the gradient: v_new = mu * v + grad.",
+    ),
 )
 
 _MOMENTUM_THETA_MISTAKES: tuple[Mistake, ...] = (
-    (lambda c: not close(c.v, c.v_ref) and close(c.theta_new, c.theta - c.lr * c.v),
-     "you moved theta with the old velocity v.  Update the "
-     "velocity first, then step with the new one: "
-     "theta_new = theta - lr * v_new."),
-    (lambda c: close(c.theta_new, c.theta + c.lr * c.v_ref),
-     "you moved *uphill*: subtract the step, theta_new = theta - lr * v_new."),
-    (lambda c: close(c.theta_new, c.theta - c.lr * c.grad),
-     "you stepped along the gradient alone; momentum steps "
-     "along the new velocity: theta_new = theta - lr * v_new."),
-    (lambda c: c.lr != 1 and close(c.theta_new, c.theta - c.v_ref),
-     "multiply the velocity by the learning rate: theta - lr * v_new."),
-    (lambda c: close(c.theta_new, -c.lr * c.v_ref),
-     "you returned the step; return theta minus the step."),
+    (
+        lambda c: not close(c.v, c.v_ref) and close(c.theta_new, c.theta - c.lr * c.v),
+        "you moved theta with the old velocity v.  Update the "
+        "velocity first, then step with the new one: "
+        "theta_new = theta - lr * v_new.",
+    ),
+    (
+        lambda c: close(c.theta_new, c.theta + c.lr * c.v_ref),
+        "you moved *uphill*: subtract the step, theta_new = theta - lr * v_new.",
+    ),
+    (
+        lambda c: close(c.theta_new, c.theta - c.lr * c.grad),
+        "you stepped along the gradient alone; momentum steps "
+        "along the new velocity: theta_new = theta - lr * v_new.",
+    ),
+    (
+        lambda c: c.lr != 1 and close(c.theta_new, c.theta - c.v_ref),
+        "multiply the velocity by the learning rate: theta - lr * v_new.",
+    ),
+    (
+        lambda c: close(c.theta_new, -c.lr * c.v_ref),
+        "you returned the step; return theta minus the step.",
+    ),
 )
 
 
@@ -111,17 +147,46 @@ def _momentum_cases() -> list[tuple]:
     # lr differs from 1 - mu in every case, so the dampened form and the form
     # with lr inside the velocity give different numbers and distinct hints
     return [
-        ("first step: v = 0, lr = 0.05, mu = 0.9",
-         rng.normal(size=3), np.zeros(3), rng.normal(size=3), 0.05, 0.9),
-        ("v != 0, lr = 0.2, mu = 0.9",
-         rng.normal(size=4), rng.normal(size=4), rng.normal(size=4), 0.2, 0.9),
-        ("mu = 0 (plain gradient descent; v plays no part), lr = 0.1",
-         rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), 0.1, 0.0),
-        ("one parameter, lr = 0.1, mu = 0.5 (v_new = 4.5, theta_new = 1.55)",
-         np.array([2.0]), np.array([1.0]), np.array([4.0]), 0.1, 0.5),
-        ("a (2, 3) weight matrix, lr = 0.02, mu = 0.99",
-         rng.normal(size=(2, 3)), rng.normal(size=(2, 3)),
-         rng.normal(0.0, 10.0, size=(2, 3)), 0.02, 0.99),
+        (
+            "first step: v = 0, lr = 0.05, mu = 0.9",
+            rng.normal(size=3),
+            np.zeros(3),
+            rng.normal(size=3),
+            0.05,
+            0.9,
+        ),
+        (
+            "v != 0, lr = 0.2, mu = 0.9",
+            rng.normal(size=4),
+            rng.normal(size=4),
+            rng.normal(size=4),
+            0.2,
+            0.9,
+        ),
+        (
+            "mu = 0 (plain gradient descent; v plays no part), lr = 0.1",
+            rng.normal(size=3),
+            rng.normal(size=3),
+            rng.normal(size=3),
+            0.1,
+            0.0,
+        ),
+        (
+            "one parameter, lr = 0.1, mu = 0.5 (v_new = 4.5, theta_new = 1.55)",
+            np.array([2.0]),
+            np.array([1.0]),
+            np.array([4.0]),
+            0.1,
+            0.5,
+        ),
+        (
+            "a (2, 3) weight matrix, lr = 0.02, mu = 0.99",
+            rng.normal(size=(2, 3)),
+            rng.normal(size=(2, 3)),
+            rng.normal(0.0, 10.0, size=(2, 3)),
+            0.02,
+            0.99,
+        ),
     ]
 
 
@@ -158,17 +223,26 @@ def check_momentum_step(fn: Callable) -> None:
         out = h.unpack(h.call(fn, inplace_hint=_MOMENTUM_INPLACE_HINT), ("theta_new", "v_new"))
         v_ref = mu * v + grad
         theta_ref = theta - lr * v_ref
-        if (np.shape(out[0]) == np.shape(out[1]) == theta.shape and not close(v_ref, theta_ref)
-                and close(out[0], v_ref) and close(out[1], theta_ref)):
-            h.fail("your two results are in the wrong order.",
-                   hint="return theta_new first, then v_new: `return theta_new, v_new`.")
+        if (
+            np.shape(out[0]) == np.shape(out[1]) == theta.shape
+            and not close(v_ref, theta_ref)
+            and close(out[0], v_ref)
+            and close(out[1], theta_ref)
+        ):
+            h.fail(
+                "your two results are in the wrong order.",
+                hint="return theta_new first, then v_new: `return theta_new, v_new`.",
+            )
         shape_hint = "theta, v and grad all have the same shape."
         theta_new = h.array(out[0], "theta_new", theta.shape, shape_hint=shape_hint)
         v_new = h.array(out[1], "v_new", v.shape, shape_hint=shape_hint)
-        c = _ns(theta=theta, v=v, grad=grad, lr=lr, mu=mu, v_ref=v_ref, v_new=v_new,
-                theta_new=theta_new)
+        c = Case(
+            theta=theta, v=v, grad=grad, lr=lr, mu=mu, v_ref=v_ref, v_new=v_new, theta_new=theta_new
+        )
         h.compare("v_new", v_new, v_ref, mistakes=_VELOCITY_MISTAKES, c=c)
         h.compare("theta_new", theta_new, theta_ref, mistakes=_MOMENTUM_THETA_MISTAKES, c=c)
-    h.success(f"your update matches v = mu * v + grad, theta - lr * v on "
-              f"{len(cases)} cases, including v = 0 and mu = 0, and "
-              "leaves its inputs untouched.")
+    h.success(
+        f"your update matches v = mu * v + grad, theta - lr * v on "
+        f"{len(cases)} cases, including v = 0 and mu = 0, and "
+        "leaves its inputs untouched."
+    )

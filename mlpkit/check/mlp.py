@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace as _ns
+from types import SimpleNamespace as Case
 
 import numpy as np
 
@@ -21,19 +21,25 @@ def _xor_arrays(h: Check, W1, b1, W2, b2) -> tuple[np.ndarray, ...]:
     for label, value in (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)):
         a = np.asarray(value, dtype=float) if value is not None else None
         if a is None or a.dtype == object:
-            h.fail(f"{label} is missing or not numeric.",
-                   hint="fill in all four arrays W1, b1, W2, b2.")
+            h.fail(
+                f"{label} is missing or not numeric.",
+                hint="fill in all four arrays W1, b1, W2, b2.",
+            )
         arrays[label] = a
     W1, b1, W2, b2 = (arrays[k] for k in ("W1", "b1", "W2", "b2"))
     if W1.ndim != 2 or W1.shape[0] != 2:
-        h.fail(f"W1 should have shape (2, H), got {W1.shape}.",
-               hint="W is (n_in, n_out): 2 inputs, one column per hidden unit.")
+        h.fail(
+            f"W1 should have shape (2, H), got {W1.shape}.",
+            hint="W is (n_in, n_out): 2 inputs, one column per hidden unit.",
+        )
     H = W1.shape[1]
     if b1.shape != (H,):
         h.fail(f"b1 should have shape ({H},), one bias per hidden unit; got {b1.shape}.")
     if W2.shape not in ((H,), (H, 1)):
-        h.fail(f"W2 should have shape ({H}, 1); got {W2.shape}.",
-               hint="W is (n_in, n_out): one row per hidden unit, one output.")
+        h.fail(
+            f"W2 should have shape ({H}, 1); got {W2.shape}.",
+            hint="W is (n_in, n_out): one row per hidden unit, one output.",
+        )
     if b2.size != 1:
         h.fail(f"b2 should be a single number; got shape {b2.shape}.")
     return W1, b1, W2.reshape(H), b2
@@ -43,7 +49,8 @@ def _xor_table(Hh: np.ndarray, o: np.ndarray, pred: np.ndarray) -> str:
     return "\n".join(
         f"    x = ({x[0]:.0f}, {x[1]:.0f}):  hidden {fmt(hh)},  o = {oo:+.3f}"
         f"  -> predicts {p}, want {t}{'' if p == t else '   <-- wrong'}"
-        for x, hh, oo, p, t in zip(_XOR_X, Hh, o, pred, _XOR_Y))
+        for x, hh, oo, p, t in zip(_XOR_X, Hh, o, pred, _XOR_Y)
+    )
 
 
 def check_xor_weights(W1, b1, W2, b2, activation: str = "sigmoid") -> None:
@@ -76,21 +83,30 @@ def check_xor_weights(W1, b1, W2, b2, activation: str = "sigmoid") -> None:
     table = _xor_table(Hh, o, pred)
     if activation == "step" and np.any(Zh == 0):
         i = int(np.argwhere(Zh == 0)[0, 0])
-        h.fail(f"a hidden unit sits exactly on its threshold (z = 0) for input "
-               f"{tuple(_XOR_X[i].astype(int))}.\n{table}",
-               hint="move that unit's bias by 0.5 so no input lands exactly on the boundary.")
+        h.fail(
+            f"a hidden unit sits exactly on its threshold (z = 0) for input "
+            f"{tuple(_XOR_X[i].astype(int))}.\n{table}",
+            hint="move that unit's bias by 0.5 so no input lands exactly on the boundary.",
+        )
     if np.any(o == 0):
-        h.fail(f"the output sits exactly on the threshold (o = 0) for some input.\n{table}",
-               hint="shift b2 a little so every input is clearly on one side.")
+        h.fail(
+            f"the output sits exactly on the threshold (o = 0) for some input.\n{table}",
+            hint="shift b2 a little so every input is clearly on one side.",
+        )
     if not np.array_equal(pred, _XOR_Y):
-        hint = ("think of XOR as (x1 OR x2) AND NOT (x1 AND x2): let one hidden "
-                "unit compute OR, the other AND, and let the output fire for "
-                "OR but not AND.")
+        hint = (
+            "think of XOR as (x1 OR x2) AND NOT (x1 AND x2): let one hidden "
+            "unit compute OR, the other AND, and let the output fire for "
+            "OR but not AND."
+        )
         if activation == "sigmoid":
-            hint += ("  With sigmoid units, use large weights (e.g. 20) so each "
-                     "unit is close to 0 or 1.")
-        h.fail(f"your network gets {int((pred != _XOR_Y).sum())} of the "
-               f"4 inputs wrong.\n{table}", hint=hint)
+            hint += (
+                "  With sigmoid units, use large weights (e.g. 20) so each unit is close to 0 or 1."
+            )
+        h.fail(
+            f"your network gets {int((pred != _XOR_Y).sum())} of the 4 inputs wrong.\n{table}",
+            hint=hint,
+        )
     if activation == "sigmoid":
         detail = "sigmoid of the output: " + ", ".join(f"{v:.2f}" for v in ref_sigmoid(o))
     else:
@@ -111,18 +127,28 @@ def check_xor(fn: Callable[[np.ndarray], np.ndarray]) -> None:
     h = Check("check_xor")
     h.start("the four binary inputs", X=_XOR_X)
     a = np.asarray(h.call(fn))
-    h.case = None                                   # the failures below show X, not the case
+    h.case = None  # the failures below show X, not the case
     if a.dtype == object or a.size != 4:
-        h.fail(f"expected 4 outputs, one per row of X; got shape {a.shape}.", got=a,
-               hint="return an array of shape (4,) or (4, 1).")
+        h.fail(
+            f"expected 4 outputs, one per row of X; got shape {a.shape}.",
+            got=a,
+            hint="return an array of shape (4,) or (4, 1).",
+        )
     a = a.reshape(4).astype(float)
     if np.any(a == 0.5):
-        h.fail("an output is exactly 0.5, on the threshold.", got=a,
-               hint="make each output clearly above or below 0.5.")
+        h.fail(
+            "an output is exactly 0.5, on the threshold.",
+            got=a,
+            hint="make each output clearly above or below 0.5.",
+        )
     pred = (a > 0.5).astype(int)
     if not np.array_equal(pred, _XOR_Y):
-        h.fail(f"{int((pred != _XOR_Y).sum())} of the 4 outputs are wrong.",
-               expected=_XOR_Y, got=a, hint="XOR is 1 when exactly one input is 1.")
+        h.fail(
+            f"{int((pred != _XOR_Y).sum())} of the 4 outputs are wrong.",
+            expected=_XOR_Y,
+            got=a,
+            hint="XOR is 1 when exactly one input is 1.",
+        )
     h.success("your function computes XOR on all 4 inputs.")
 
 
@@ -131,14 +157,22 @@ def _pairs(sizes) -> list[tuple[int, int]]:
 
 
 _COUNT_MISTAKES: tuple[Mistake, ...] = (
-    (lambda c: c.got == sum(a * b for a, b in _pairs(c.sizes)),
-     "you counted the weights only: each layer also has n_out biases."),
-    (lambda c: c.got == c.expected + c.sizes[0],
-     "the input layer has no biases: count biases for the layers after it."),
-    (lambda c: c.got == sum(a * b + a for a, b in _pairs(c.sizes)),
-     "a layer has one bias per *output* unit (n_out), not per input."),
-    (lambda c: c.got == sum((a + 1) * (b + 1) for a, b in _pairs(c.sizes)),
-     "only the inputs get the extra bias '1': (n_in + 1) * n_out per layer."),
+    (
+        lambda c: c.got == sum(a * b for a, b in _pairs(c.sizes)),
+        "you counted the weights only: each layer also has n_out biases.",
+    ),
+    (
+        lambda c: c.got == c.expected + c.sizes[0],
+        "the input layer has no biases: count biases for the layers after it.",
+    ),
+    (
+        lambda c: c.got == sum(a * b + a for a, b in _pairs(c.sizes)),
+        "a layer has one bias per *output* unit (n_out), not per input.",
+    ),
+    (
+        lambda c: c.got == sum((a + 1) * (b + 1) for a, b in _pairs(c.sizes)),
+        "only the inputs get the extra bias '1': (n_in + 1) * n_out per layer.",
+    ),
     (lambda c: True, "for each consecutive pair (n_in, n_out) add n_in * n_out + n_out."),
 )
 
@@ -165,17 +199,24 @@ def check_parameter_count(fn: Callable[[Sequence[int]], int]) -> None:
         as an int (``79510`` here).
     """
     h = Check("check_parameter_count")
-    cases = [[2, 2, 1], [3, 1], [784, 100, 10], [1, 1, 1, 1],
-             [64, 32, 32, 10], [2, 16, 16, 16, 3]]
+    cases = [[2, 2, 1], [3, 1], [784, 100, 10], [1, 1, 1, 1], [64, 32, 32, 10], [2, 16, 16, 16, 3]]
     for sizes in cases:
         h.start(f"sizes = {sizes}", sizes=sizes)
         out = h.call(fn)
         if not _whole_number(out):
-            h.fail(f"expected a whole number, got {out!r}.", inputs={},
-                   hint="return an int, e.g. int(total).")
-        c = _ns(sizes=sizes, got=int(out), expected=sum(a * b + b for a, b in _pairs(sizes)))
+            h.fail(
+                f"expected a whole number, got {out!r}.",
+                inputs={},
+                hint="return an int, e.g. int(total).",
+            )
+        c = Case(sizes=sizes, got=int(out), expected=sum(a * b + b for a, b in _pairs(sizes)))
         if c.got != c.expected:
-            h.fail(f"expected {c.expected} parameters, got {c.got}.", inputs={},
-                   hint=diagnose(_COUNT_MISTAKES, c))
-    h.success(f"your count matches on {len(cases)} networks, including "
-              "[784, 100, 10] with 79510 parameters.")
+            h.fail(
+                f"expected {c.expected} parameters, got {c.got}.",
+                inputs={},
+                hint=diagnose(_COUNT_MISTAKES, c),
+            )
+    h.success(
+        f"your count matches on {len(cases)} networks, including "
+        "[784, 100, 10] with 79510 parameters."
+    )

@@ -23,6 +23,7 @@ Every function takes the Axes to draw into as the keyword-only ``ax=``
 (an array of Axes for the multi-panel ``activations``, ``digits_grid`` and
 ``weights_grid``).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,11 +44,27 @@ from ..activations import ACTIVATIONS
 from ..metrics import confusion_counts
 
 __all__ = [
-    "PALETTE", "COLORS", "MARKERS", "CMAP_CLASSES", "CMAP_WEIGHTS", "FIGSIZE",
-    "FIGSIZE_SQUARE", "FIGSIZE_WIDE", "RC_PARAMS", "use_style",
-    "style", "decision_boundary", "training_curves", "loss_surface",
-    "network_diagram", "activations", "digits_grid",
-    "confusion_matrix", "weights_grid", "timeline", "gradient_norms",
+    "PALETTE",
+    "COLORS",
+    "MARKERS",
+    "CMAP_CLASSES",
+    "CMAP_WEIGHTS",
+    "FIGSIZE",
+    "FIGSIZE_SQUARE",
+    "FIGSIZE_WIDE",
+    "RC_PARAMS",
+    "use_style",
+    "style",
+    "decision_boundary",
+    "training_curves",
+    "loss_surface",
+    "network_diagram",
+    "activations",
+    "digits_grid",
+    "confusion_matrix",
+    "weights_grid",
+    "timeline",
+    "gradient_norms",
 ]
 
 # ---------------------------------------------------------------------------
@@ -77,7 +94,8 @@ CMAP_CLASSES = ListedColormap(PALETTE, name="mlpkit_classes")
 
 #: Diverging colormap for weights: vermillion (negative), white (0), blue (positive).
 CMAP_WEIGHTS = LinearSegmentedColormap.from_list(
-    "mlpkit_weights", [COLORS["vermillion"], "#FFFFFF", COLORS["blue"]])
+    "mlpkit_weights", [COLORS["vermillion"], "#FFFFFF", COLORS["blue"]]
+)
 
 #: Sequential colormap for surfaces and images.
 CMAP_SEQUENTIAL = "viridis"
@@ -147,13 +165,12 @@ def _weight_matrices(obj: Any) -> list[np.ndarray]:
     if hasattr(obj, "parameters") and callable(obj.parameters):
         params = [np.asarray(getattr(p, "data", p)) for p in obj.parameters()]
         return [p for p in params if p.ndim == 2]
-    if hasattr(obj, "W"):                        # a single Linear layer
+    if hasattr(obj, "W"):  # a single Linear layer
         return [np.asarray(getattr(obj.W, "data", obj.W))]
     mats = [np.asarray(getattr(W, "data", W), dtype=float) for W in obj]
     for i, W in enumerate(mats):
         if W.ndim != 2:
-            raise ValueError(f"weights[{i}] must be a 2-D array (n_in, n_out), "
-                             f"got shape {W.shape}")
+            raise ValueError(f"weights[{i}] must be a 2-D array (n_in, n_out), got shape {W.shape}")
     return mats
 
 
@@ -161,19 +178,20 @@ def _weight_matrices(obj: Any) -> list[np.ndarray]:
 # Decision boundaries
 # ---------------------------------------------------------------------------
 
+
 def _model_output(model: Any, X: np.ndarray) -> np.ndarray:
     if callable(model):
         out = model(X)
     elif hasattr(model, "forward"):
         out = model.forward(X)
     else:
-        raise TypeError("model must be callable or have a .forward method, "
-                        f"got {type(model).__name__}")
+        raise TypeError(
+            f"model must be callable or have a .forward method, got {type(model).__name__}"
+        )
     return np.asarray(getattr(out, "data", out))
 
 
-def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
-                                threshold: float | None):
+def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool, threshold: float | None):
     """Return (labels (m,), probabilities (m, K) or None, margin (m,) or None).
 
     For two classes given as scores (not labels), ``margin`` is a continuous
@@ -187,18 +205,18 @@ def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
         z = out - out.max(axis=1, keepdims=True)
         P = np.exp(z)
         P /= P.sum(axis=1, keepdims=True)
-        looks_like_proba = (not is_model and np.all(out >= 0)
-                            and np.allclose(out.sum(axis=1), 1))
+        looks_like_proba = not is_model and np.all(out >= 0) and np.allclose(out.sum(axis=1), 1)
         margin = (out[:, 1] - out[:, 0]).astype(float) if out.shape[1] == 2 else None
         return out.argmax(axis=1), (out if looks_like_proba else P), margin
     if out.size != m:
-        raise ValueError(f"expected {m} outputs (shape ({m},), ({m}, 1) or "
-                         f"({m}, K)), got shape {out.shape}")
+        raise ValueError(
+            f"expected {m} outputs (shape ({m},), ({m}, 1) or ({m}, K)), got shape {out.shape}"
+        )
     s = out.reshape(m)
     if s.dtype.kind in "biu":
         return s.astype(int), None, None
     if threshold is None and not is_model and np.all(s == np.round(s)):
-        return s.astype(int), None, None        # float labels such as 0.0, 1.0
+        return s.astype(int), None, None  # float labels such as 0.0, 1.0
     if threshold is None:
         in_unit = np.all((s >= 0) & (s <= 1))
         threshold = 0.5 if (in_unit and not is_model) else 0.0
@@ -207,15 +225,23 @@ def _scores_to_labels_and_proba(out: np.ndarray, m: int, is_model: bool,
             p1 = 1.0 / (1.0 + np.exp(-s))
     else:
         p1 = np.clip(s, 0.0, 1.0)
-    return ((s > threshold).astype(int), np.column_stack([1 - p1, p1]),
-            s.astype(float) - threshold)
+    return ((s > threshold).astype(int), np.column_stack([1 - p1, p1]), s.astype(float) - threshold)
 
 
-def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None = None,
-                      *, ax: Axes | None = None, resolution: int = 300,
-                      proba: bool = False, padding: float = 0.1,
-                      threshold: float | None = None, title: str | None = None,
-                      legend: bool = True, point_size: float = 28.0) -> Axes:
+def decision_boundary(
+    model: Callable | Any,
+    X: np.ndarray,
+    y: np.ndarray | None = None,
+    *,
+    ax: Axes | None = None,
+    resolution: int = 300,
+    proba: bool = False,
+    padding: float = 0.1,
+    threshold: float | None = None,
+    title: str | None = None,
+    legend: bool = True,
+    point_size: float = 28.0,
+) -> Axes:
     """Predicted class over the plane, with the data points on top.
 
     Parameters
@@ -264,13 +290,16 @@ def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None
     """
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"decision_boundary needs 2-D data: X must have shape "
-                         f"(n, 2), got {X.shape}")
+        raise ValueError(
+            f"decision_boundary needs 2-D data: X must have shape (n, 2), got {X.shape}"
+        )
     if y is not None:
         y = np.asarray(y).reshape(-1)
         if y.shape[0] != X.shape[0]:
-            raise ValueError(f"y must have one label per row of X: X has "
-                             f"{X.shape[0]} rows, y has shape {y.shape}")
+            raise ValueError(
+                f"y must have one label per row of X: X has "
+                f"{X.shape[0]} rows, y has shape {y.shape}"
+            )
         if not np.all(y == np.round(y)) or np.any(y < 0):
             raise ValueError("y must hold integer class labels 0, 1, 2, ...")
         y = y.astype(int)
@@ -286,49 +315,78 @@ def decision_boundary(model: Callable | Any, X: np.ndarray, y: np.ndarray | None
     grid = np.column_stack([G1.ravel(), G2.ravel()])
     is_model = hasattr(model, "parameters")
     out = _model_output(model, grid)
-    labels, P, margin = _scores_to_labels_and_proba(out, grid.shape[0], is_model,
-                                                    threshold)
-    K = int(max(labels.max(), y.max() if y is not None else 0,
-                (P.shape[1] - 1) if P is not None else 0)) + 1
+    labels, P, margin = _scores_to_labels_and_proba(out, grid.shape[0], is_model, threshold)
+    K = (
+        int(
+            max(
+                labels.max(),
+                y.max() if y is not None else 0,
+                (P.shape[1] - 1) if P is not None else 0,
+            )
+        )
+        + 1
+    )
     L = labels.reshape(G1.shape)
     colors = [_class_color(k) for k in range(K)]
-    S = None                                  # continuous score, boundary at 0
+    S = None  # continuous score, boundary at 0
     if K == 2 and margin is not None and np.all(np.isfinite(margin)):
         S = np.clip(margin, -1e300, 1e300).reshape(G1.shape)
 
     if proba:
         if P is None:
-            raise ValueError("proba=True needs scores or probabilities, but the "
-                             "model returned class labels")
+            raise ValueError(
+                "proba=True needs scores or probabilities, but the model returned class labels"
+            )
         conf = P.max(axis=1).reshape(G1.shape)
-        strength = (conf - 1.0 / K) / (1.0 - 1.0 / K)       # 0 at chance, 1 sure
+        strength = (conf - 1.0 / K) / (1.0 - 1.0 / K)  # 0 at chance, 1 sure
         rgb = np.array([to_rgb(c) for c in colors])[L]
-        img = 1.0 - 0.4 * strength[..., None] * (1.0 - rgb)   # blend with white
-        ax.imshow(img, origin="lower", extent=(g1[0], g1[-1], g2[0], g2[-1]),
-                  aspect="auto", interpolation="bilinear")
+        img = 1.0 - 0.4 * strength[..., None] * (1.0 - rgb)  # blend with white
+        ax.imshow(
+            img,
+            origin="lower",
+            extent=(g1[0], g1[-1], g2[0], g2[-1]),
+            aspect="auto",
+            interpolation="bilinear",
+        )
     elif S is not None:
         span = max(float(np.abs(S).max()), 1.0)
-        ax.contourf(G1, G2, S, levels=[-2.0 * span, 0.0, 2.0 * span],
-                    colors=colors, alpha=0.28, antialiased=True)
+        ax.contourf(
+            G1,
+            G2,
+            S,
+            levels=[-2.0 * span, 0.0, 2.0 * span],
+            colors=colors,
+            alpha=0.28,
+            antialiased=True,
+        )
     else:
-        ax.contourf(G1, G2, L, levels=np.arange(K + 1) - 0.5, colors=colors,
-                    alpha=0.28, antialiased=True)
+        ax.contourf(
+            G1, G2, L, levels=np.arange(K + 1) - 0.5, colors=colors, alpha=0.28, antialiased=True
+        )
     if K > 1 and L.min() != L.max():
         if S is not None and S.min() < 0.0 < S.max():
             ax.contour(G1, G2, S, levels=[0.0], colors=_DARK, linewidths=1.2)
         else:
-            ax.contour(G1, G2, L, levels=np.arange(K) + 0.5, colors=_GREY,
-                       linewidths=1.0)
+            ax.contour(G1, G2, L, levels=np.arange(K) + 0.5, colors=_GREY, linewidths=1.0)
 
     if y is None:
-        ax.scatter(X[:, 0], X[:, 1], s=point_size, c="black", edgecolors="white",
-                   linewidths=0.6, zorder=3)
+        ax.scatter(
+            X[:, 0], X[:, 1], s=point_size, c="black", edgecolors="white", linewidths=0.6, zorder=3
+        )
     else:
         for k in np.unique(y):
             m = y == k
-            ax.scatter(X[m, 0], X[m, 1], s=point_size, c=_class_color(k),
-                       marker=_class_marker(k), edgecolors="white",
-                       linewidths=0.6, zorder=3, label=f"class {k}")
+            ax.scatter(
+                X[m, 0],
+                X[m, 1],
+                s=point_size,
+                c=_class_color(k),
+                marker=_class_marker(k),
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=3,
+                label=f"class {k}",
+            )
         if legend:
             ax.legend(loc="best", frameon=True, framealpha=0.85)
     ax.set_xlim(g1[0], g1[-1])
@@ -354,10 +412,16 @@ _METRIC_STYLE = {
 }
 
 
-def training_curves(history: Mapping[str, Sequence[float]], *, ax: Axes | None = None,
-                    metrics: Sequence[str] | None = None,
-                    accuracy: bool | Sequence[str] = True, logy: bool = False,
-                    title: str | None = None, xlabel: str = "epoch") -> Axes:
+def training_curves(
+    history: Mapping[str, Sequence[float]],
+    *,
+    ax: Axes | None = None,
+    metrics: Sequence[str] | None = None,
+    accuracy: bool | Sequence[str] = True,
+    logy: bool = False,
+    title: str | None = None,
+    xlabel: str = "epoch",
+) -> Axes:
     """Loss (and accuracy) per epoch from a ``fit`` history.
 
     Parameters
@@ -392,14 +456,12 @@ def training_curves(history: Mapping[str, Sequence[float]], *, ax: Axes | None =
     if metrics is None:
         metrics = [k for k in ("loss", "val_loss") if k in history]
         if not metrics:
-            raise ValueError(f"history has no 'loss' or 'val_loss'; its keys are "
-                             f"{sorted(history)}")
+            raise ValueError(f"history has no 'loss' or 'val_loss'; its keys are {sorted(history)}")
     for k in metrics:
         if k not in history:
             raise ValueError(f"metric {k!r} is not in the history; available: {available}")
     if accuracy is True:
-        acc_keys = [k for k in ("train_accuracy", "accuracy", "val_accuracy")
-                    if k in history]
+        acc_keys = [k for k in ("train_accuracy", "accuracy", "val_accuracy") if k in history]
     elif accuracy is False:
         acc_keys = []
     else:
@@ -413,8 +475,9 @@ def training_curves(history: Mapping[str, Sequence[float]], *, ax: Axes | None =
     def draw(axis: Axes, key: str, i: int) -> Any:
         values = np.asarray(history[key], dtype=float)
         if len(values) != len(epochs):
-            raise ValueError(f"history[{key!r}] has {len(values)} values but there "
-                             f"are {len(epochs)} epochs")
+            raise ValueError(
+                f"history[{key!r}] has {len(values)} values but there are {len(epochs)} epochs"
+            )
         color, ls, label = _METRIC_STYLE.get(key, (_class_color(i), "-", key))
         return axis.plot(epochs, values, color=color, linestyle=ls, label=label)[0]
 
@@ -440,9 +503,14 @@ def training_curves(history: Mapping[str, Sequence[float]], *, ax: Axes | None =
     return ax
 
 
-def gradient_norms(norms_by_layer: Mapping[str, Any] | Sequence[Any],
-                   *, ax: Axes | None = None, log: bool = True,
-                   xlabel: str | None = None, title: str | None = None) -> Axes:
+def gradient_norms(
+    norms_by_layer: Mapping[str, Any] | Sequence[Any],
+    *,
+    ax: Axes | None = None,
+    log: bool = True,
+    xlabel: str | None = None,
+    title: str | None = None,
+) -> Axes:
     """Gradient norm per layer: bars for one snapshot, lines over training.
 
     Parameters
@@ -472,8 +540,7 @@ def gradient_norms(norms_by_layer: Mapping[str, Any] | Sequence[Any],
     ax = _get_ax(ax)
     if all(a.ndim == 0 for a in arrays):
         heights = np.array([float(a) for a in arrays])
-        ax.bar(np.arange(len(names)), heights,
-               color=[_class_color(i) for i in range(len(names))])
+        ax.bar(np.arange(len(names)), heights, color=[_class_color(i) for i in range(len(names))])
         ax.set_xticks(np.arange(len(names)), names)
         ax.set_xlabel(xlabel or "layer")
     elif all(a.ndim == 1 for a in arrays):
@@ -482,8 +549,10 @@ def gradient_norms(norms_by_layer: Mapping[str, Any] | Sequence[Any],
         ax.legend(loc="best")
         ax.set_xlabel(xlabel or "step")
     else:
-        raise ValueError("each entry of norms_by_layer must be a number or a 1-D "
-                         "sequence, and all entries must be alike")
+        raise ValueError(
+            "each entry of norms_by_layer must be a number or a 1-D "
+            "sequence, and all entries must be alike"
+        )
     ax.set_ylabel("gradient norm")
     if log:
         ax.set_yscale("log")
@@ -496,36 +565,45 @@ def gradient_norms(norms_by_layer: Mapping[str, Any] | Sequence[Any],
 # Loss surfaces
 # ---------------------------------------------------------------------------
 
+
 def _eval_grid(f: Callable, A: np.ndarray, B: np.ndarray) -> np.ndarray:
     try:
         with np.errstate(all="ignore"):
             Z = np.asarray(f(A, B), dtype=float)
         if Z.shape == A.shape:
             return Z
-    except Exception:                              # noqa: BLE001 - fall back
+    except Exception:  # noqa: BLE001 - fall back
         pass
     return np.vectorize(lambda a, b: float(f(a, b)))(A, B)
 
 
 #: Colours and line markers of descent paths, in order (the start is always a
 #: square and the end a star, so those two markers are not used here).
-_PATH_COLORS: tuple[str, ...] = (COLORS["vermillion"], COLORS["blue"], COLORS["black"],
-                                 COLORS["orange"], COLORS["purple"], COLORS["skyblue"],
-                                 COLORS["green"], COLORS["yellow"])
+_PATH_COLORS: tuple[str, ...] = (
+    COLORS["vermillion"],
+    COLORS["blue"],
+    COLORS["black"],
+    COLORS["orange"],
+    COLORS["purple"],
+    COLORS["skyblue"],
+    COLORS["green"],
+    COLORS["yellow"],
+)
 _PATH_MARKERS: tuple[str, ...] = ("o", "^", "D", "v", "P", "X", "h", "p")
 
 
-def _paths_to_draw(path: np.ndarray | None, path_label: str,
-                   paths: Mapping[str, np.ndarray] | None
-                   ) -> list[tuple[str, np.ndarray]]:
+def _paths_to_draw(
+    path: np.ndarray | None, path_label: str, paths: Mapping[str, np.ndarray] | None
+) -> list[tuple[str, np.ndarray]]:
     """Validate ``path`` and ``paths`` and return ``[(label, (T, 2) array)]``."""
     named: list[tuple[str, str, Any]] = []
     if path is not None:
         named.append(("path", str(path_label), path))
     if paths is not None:
         if not isinstance(paths, Mapping):
-            raise TypeError("paths must be a dict {label: array of shape (T, 2)}, "
-                            f"got {type(paths).__name__}")
+            raise TypeError(
+                f"paths must be a dict {{label: array of shape (T, 2)}}, got {type(paths).__name__}"
+            )
         named += [(f"paths[{k!r}]", str(k), v) for k, v in paths.items()]
     out = []
     for what, label, value in named:
@@ -536,18 +614,28 @@ def _paths_to_draw(path: np.ndarray | None, path_label: str,
     return out
 
 
-def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                 xlim: tuple[float, float] = (-2.0, 2.0),
-                 ylim: tuple[float, float] = (-2.0, 2.0), *,
-                 path: np.ndarray | None = None, grad: Callable | None = None,
-                 ax: Axes | None = None, levels: int | Sequence[float] = 15,
-                 log_levels: bool = False, filled: bool = True,
-                 arrows: bool = True, n_arrows: int = 11, equal: bool = True,
-                 resolution: int = 200, labels: tuple[str, str] = ("$w_1$", "$w_2$"),
-                 title: str | None = None, path_label: str = "gradient descent",
-                 path_color: str | None = None,
-                 paths: Mapping[str, np.ndarray] | None = None,
-                 legend: bool | None = None) -> Axes:
+def loss_surface(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    ylim: tuple[float, float] = (-2.0, 2.0),
+    *,
+    path: np.ndarray | None = None,
+    grad: Callable | None = None,
+    ax: Axes | None = None,
+    levels: int | Sequence[float] = 15,
+    log_levels: bool = False,
+    filled: bool = True,
+    arrows: bool = True,
+    n_arrows: int = 11,
+    equal: bool = True,
+    resolution: int = 200,
+    labels: tuple[str, str] = ("$w_1$", "$w_2$"),
+    title: str | None = None,
+    path_label: str = "gradient descent",
+    path_color: str | None = None,
+    paths: Mapping[str, np.ndarray] | None = None,
+    legend: bool | None = None,
+) -> Axes:
     """Contours of a function of two parameters, with descent arrows and paths.
 
     Parameters
@@ -638,9 +726,20 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
         norm = np.hypot(g1, g2)
         norm = np.where(norm > 0, norm, 1.0)
         length = 0.45 * min((x1 - x0), (y1 - y0)) / n_arrows
-        ax.quiver(PA, PB, -g1 / norm * length, -g2 / norm * length, angles="xy",
-                  scale_units="xy", scale=1, color=_GREY, width=0.004,
-                  headwidth=4, headlength=4.5, zorder=2)
+        ax.quiver(
+            PA,
+            PB,
+            -g1 / norm * length,
+            -g2 / norm * length,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=_GREY,
+            width=0.004,
+            headwidth=4,
+            headlength=4.5,
+            zorder=2,
+        )
 
     single = len(series) == 1
     used = [path_color] if path_color is not None else []
@@ -648,24 +747,48 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     handles = []
     for i, (label, P) in enumerate(series):
         color = colors[i % len(colors)]
-        handles.append(ax.plot(P[:, 0], P[:, 1], color=color,
-                               marker=_PATH_MARKERS[i % len(_PATH_MARKERS)],
-                               markersize=4, linewidth=1.6, zorder=4,
-                               label=label)[0])
-        ax.plot(*P[0], marker="s", color=color, markersize=8,
-                markeredgecolor="white", zorder=5,
-                label="start" if single else f"_{label} start")
-        ax.plot(*P[-1], marker="*", color=color, markersize=13,
-                markeredgecolor="white", zorder=5,
-                label="end" if single else f"_{label} end")
+        handles.append(
+            ax.plot(
+                P[:, 0],
+                P[:, 1],
+                color=color,
+                marker=_PATH_MARKERS[i % len(_PATH_MARKERS)],
+                markersize=4,
+                linewidth=1.6,
+                zorder=4,
+                label=label,
+            )[0]
+        )
+        ax.plot(
+            *P[0],
+            marker="s",
+            color=color,
+            markersize=8,
+            markeredgecolor="white",
+            zorder=5,
+            label="start" if single else f"_{label} start",
+        )
+        ax.plot(
+            *P[-1],
+            marker="*",
+            color=color,
+            markersize=13,
+            markeredgecolor="white",
+            zorder=5,
+            label="end" if single else f"_{label} end",
+        )
     if (len(series) > 1) if legend is None else legend:
         if single:
             handles = ax.lines[-3:]
         elif series:
-            handles += [Line2D([], [], linestyle="none", marker="s", markersize=8,
-                               color=_GREY, label="start"),
-                        Line2D([], [], linestyle="none", marker="*", markersize=13,
-                               color=_GREY, label="end")]
+            handles += [
+                Line2D(
+                    [], [], linestyle="none", marker="s", markersize=8, color=_GREY, label="start"
+                ),
+                Line2D(
+                    [], [], linestyle="none", marker="*", markersize=13, color=_GREY, label="end"
+                ),
+            ]
         if handles:
             ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
     ax.set_xlim(x0, x1)
@@ -683,6 +806,7 @@ def loss_surface(f: Callable[[np.ndarray, np.ndarray], np.ndarray],
 # Network diagrams
 # ---------------------------------------------------------------------------
 
+
 def _shown_units(n: int, max_units: int) -> tuple[list[int], bool]:
     """Indices of units to draw and whether an ellipsis replaces the rest."""
     if n <= max_units:
@@ -692,11 +816,16 @@ def _shown_units(n: int, max_units: int) -> tuple[list[int], bool]:
     return list(range(top)) + list(range(n - (k - top), n)), True
 
 
-def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None,
-                    weights: Sequence[np.ndarray] | Any = None,
-                    labels: bool = True, max_units: int = 12,
-                    layer_names: Sequence[str] | None = None,
-                    title: str | None = None) -> Axes:
+def network_diagram(
+    sizes: Sequence[int] | Any = None,
+    *,
+    ax: Axes | None = None,
+    weights: Sequence[np.ndarray] | Any = None,
+    labels: bool = True,
+    max_units: int = 12,
+    layer_names: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Axes:
     """Draw a fully connected network as columns of circles joined by edges.
 
     Parameters
@@ -725,7 +854,7 @@ def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None
         ``LineCollection`` per pair of layers in ``ax.collections``.
     """
     if sizes is not None and not isinstance(sizes, (list, tuple, np.ndarray)):
-        weights, sizes = sizes, None               # a model passed first
+        weights, sizes = sizes, None  # a model passed first
     mats = _weight_matrices(weights) if weights is not None else None
     if sizes is None:
         if mats is None:
@@ -737,8 +866,9 @@ def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None
     if mats is not None:
         expected = list(zip(sizes[:-1], sizes[1:]))
         if [W.shape for W in mats] != expected:
-            raise ValueError(f"weights have shapes {[W.shape for W in mats]}, but "
-                             f"sizes {sizes} need {expected}")
+            raise ValueError(
+                f"weights have shapes {[W.shape for W in mats]}, but sizes {sizes} need {expected}"
+            )
     if max_units < 4:
         raise ValueError(f"max_units must be >= 4, got {max_units}")
 
@@ -747,13 +877,13 @@ def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None
     rows = max(len(idx) + (1 if ell else 0) for idx, ell in shown)
     dx, r = 2.6, 0.3
     if ax is None:
-        _, ax = plt.subplots(figsize=(min(1.6 + 1.9 * L, 12.0),
-                                      min(1.4 + 0.42 * rows, 8.0)),
-                             layout="constrained")
+        _, ax = plt.subplots(
+            figsize=(min(1.6 + 1.9 * L, 12.0), min(1.4 + 0.42 * rows, 8.0)), layout="constrained"
+        )
 
     # y positions: units centred on 0, the ellipsis in the gap
     pos: list[dict[int, float]] = []
-    for n, (idx, ell) in zip(sizes, shown):
+    for idx, ell in shown:
         slots = len(idx) + (1 if ell else 0)
         ys = (slots - 1) / 2 - np.arange(slots)
         p = {}
@@ -776,29 +906,45 @@ def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None
                     w = mats[l][i, j]
                     colors.append(COLORS["blue"] if w >= 0 else COLORS["vermillion"])
                     widths.append(0.2 + 2.6 * abs(w) / wmax)
-        ax.add_collection(LineCollection(segs, colors=colors, linewidths=widths,
-                                         zorder=1, alpha=0.75 if mats else 1.0))
+        ax.add_collection(
+            LineCollection(
+                segs, colors=colors, linewidths=widths, zorder=1, alpha=0.75 if mats else 1.0
+            )
+        )
 
     fills = {0: COLORS["skyblue"], L - 1: COLORS["orange"]}
     for l, (p, (idx, ell)) in enumerate(zip(pos, shown)):
         for y in p.values():
-            ax.add_patch(Circle((l * dx, y), r, facecolor=fills.get(l, "white"),
-                                edgecolor=_GREY, linewidth=1.3, zorder=3))
+            ax.add_patch(
+                Circle(
+                    (l * dx, y),
+                    r,
+                    facecolor=fills.get(l, "white"),
+                    edgecolor=_GREY,
+                    linewidth=1.3,
+                    zorder=3,
+                )
+            )
         if ell:
             gap = (len(idx) + 1) // 2
             y_gap = (len(idx)) / 2 - gap
-            ax.text(l * dx, y_gap, "⋮", ha="center", va="center", fontsize=16,
-                    color=_GREY, zorder=3)
+            ax.text(
+                l * dx, y_gap, "⋮", ha="center", va="center", fontsize=16, color=_GREY, zorder=3
+            )
 
     if labels:
-        names = list(layer_names) if layer_names is not None else (
-            ["input"] + [f"hidden {i}" for i in range(1, L - 1)] + ["output"])
+        names = (
+            list(layer_names)
+            if layer_names is not None
+            else (["input"] + [f"hidden {i}" for i in range(1, L - 1)] + ["output"])
+        )
         if len(names) != L:
             raise ValueError(f"layer_names needs {L} names, got {len(names)}")
         y_label = -(rows - 1) / 2 - 0.55
         for l, (name, n) in enumerate(zip(names, sizes)):
-            ax.text(l * dx, y_label, f"{name}\n({n})", ha="center", va="top",
-                    fontsize=10, color=_GREY)
+            ax.text(
+                l * dx, y_label, f"{name}\n({n})", ha="center", va="top", fontsize=10, color=_GREY
+            )
     ax.set_xlim(-0.8, (L - 1) * dx + 0.8)
     ax.set_ylim(-(rows - 1) / 2 - (1.6 if labels else 0.6), (rows - 1) / 2 + 0.6)
     ax.set_aspect("equal")
@@ -812,16 +958,20 @@ def network_diagram(sizes: Sequence[int] | Any = None, *, ax: Axes | None = None
 # Activation functions
 # ---------------------------------------------------------------------------
 
+
 def _break_jumps(z: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Insert nan at jumps so that step-like curves are not joined vertically."""
     jumps = np.flatnonzero(np.abs(np.diff(v)) > 0.25)
     return np.insert(z, jumps + 1, np.nan), np.insert(v, jumps + 1, np.nan)
 
 
-def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), *,
-                ax: Axes | Sequence[Axes] | None = None,
-                derivatives: bool = True, zlim: tuple[float, float] = (-4.0, 4.0)
-                ) -> np.ndarray:
+def activations(
+    names: Sequence[str] = ("sigmoid", "tanh", "relu"),
+    *,
+    ax: Axes | Sequence[Axes] | None = None,
+    derivatives: bool = True,
+    zlim: tuple[float, float] = (-4.0, 4.0),
+) -> np.ndarray:
     """Activation functions (solid) and their derivatives (dashed).
 
     Parameters
@@ -844,20 +994,21 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), *,
     """
     unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
-        raise ValueError(f"unknown activation(s) {unknown}; choose from "
-                         f"{sorted(ACTIVATIONS)}")
+        raise ValueError(f"unknown activation(s) {unknown}; choose from {sorted(ACTIVATIONS)}")
     if not names:
         raise ValueError("names is empty")
     axes = ax
     if axes is None:
-        _, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.0),
-                               layout="constrained", squeeze=False)
+        _, axes = plt.subplots(
+            1, len(names), figsize=(3.2 * len(names), 3.0), layout="constrained", squeeze=False
+        )
         axes = axes[0]
     axes = np.atleast_1d(np.asarray(axes, dtype=object))
     single = axes.size == 1 and len(names) > 1
     if not single and axes.size != len(names):
-        raise ValueError(f"need {len(names)} axes (one per activation) or a single "
-                         f"Axes, got {axes.size}")
+        raise ValueError(
+            f"need {len(names)} axes (one per activation) or a single Axes, got {axes.size}"
+        )
     z = np.linspace(zlim[0], zlim[1], 801)
     for i, key in enumerate(names):
         ax = axes[0] if single else axes[i]
@@ -866,11 +1017,16 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), *,
         color = _class_color(i)
         ax.plot(*_break_jumps(z, f(z)), color=color, label=label)
         if derivatives:
-            ax.plot(*_break_jumps(z, df(z)), color=color, linestyle="--",
-                    linewidth=1.6, label="derivative")
+            ax.plot(
+                *_break_jumps(z, df(z)),
+                color=color,
+                linestyle="--",
+                linewidth=1.6,
+                label="derivative",
+            )
         if not single:
             ax.set_title(label)
-    for ax in (axes[:1] if single else axes):
+    for ax in axes[:1] if single else axes:
         ax.axhline(0.0, color=_LIGHT, linewidth=0.8, zorder=0)
         ax.axvline(0.0, color=_LIGHT, linewidth=0.8, zorder=0)
         ax.set_xlabel("$z$")
@@ -883,6 +1039,7 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"), *,
 # Images: digits and first-layer weights
 # ---------------------------------------------------------------------------
 
+
 def _as_images(images: np.ndarray, shape: tuple[int, int] | None, what: str) -> np.ndarray:
     images = np.asarray(images, dtype=float)
     if images.ndim == 3:
@@ -893,8 +1050,9 @@ def _as_images(images: np.ndarray, shape: tuple[int, int] | None, what: str) -> 
     if shape is None:
         side = int(round(np.sqrt(D)))
         if side * side != D:
-            raise ValueError(f"{what} rows have {D} values, which is not a square "
-                             "number; pass shape=(h, w)")
+            raise ValueError(
+                f"{what} rows have {D} values, which is not a square number; pass shape=(h, w)"
+            )
         shape = (side, side)
     if shape[0] * shape[1] != D:
         raise ValueError(f"shape {shape} does not hold {D} values")
@@ -921,18 +1079,29 @@ def _grid_axes(n: int, ncols: int, axes: Any, panel: float = 1.0) -> np.ndarray:
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     if axes is None:
-        _, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols, panel * 1.2 * nrows),
-                               squeeze=False, layout="constrained")
+        _, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(panel * ncols, panel * 1.2 * nrows),
+            squeeze=False,
+            layout="constrained",
+        )
     axes = np.asarray(axes, dtype=object)
     if axes.size < n:
         raise ValueError(f"need at least {n} axes, got {axes.size}")
     return axes
 
 
-def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
-                predictions: Sequence[int] | None = None, *, ncols: int = 10,
-                ax: Any = None, shape: tuple[int, int] | None = None,
-                cmap: str = "gray_r") -> np.ndarray:
+def digits_grid(
+    images: np.ndarray,
+    labels: Sequence[int] | None = None,
+    predictions: Sequence[int] | None = None,
+    *,
+    ncols: int = 10,
+    ax: Any = None,
+    shape: tuple[int, int] | None = None,
+    cmap: str = "gray_r",
+) -> np.ndarray:
     """A grid of small images, titled with their labels and predictions.
 
     Parameters
@@ -967,8 +1136,9 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
             raise ValueError(f"{name} has {len(seq)} entries for {n} images")
     axes = _grid_axes(n, ncols, ax)
     for i, (ax, _) in enumerate(_show_images(axes, imgs, cmap=cmap)):
-        wrong = (labels is not None and predictions is not None
-                 and int(labels[i]) != int(predictions[i]))
+        wrong = (
+            labels is not None and predictions is not None and int(labels[i]) != int(predictions[i])
+        )
         if labels is not None and predictions is not None:
             text = f"true {int(labels[i])}\npred {int(predictions[i])}"
         elif labels is not None:
@@ -978,8 +1148,12 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
         else:
             text = ""
         if text:
-            ax.set_title(text, fontsize=9, color=COLORS["vermillion"] if wrong else "black",
-                         fontweight="bold" if wrong else "normal")
+            ax.set_title(
+                text,
+                fontsize=9,
+                color=COLORS["vermillion"] if wrong else "black",
+                fontweight="bold" if wrong else "normal",
+            )
         for spine in ax.spines.values():
             spine.set_visible(wrong)
             spine.set_color(COLORS["vermillion"])
@@ -987,9 +1161,16 @@ def digits_grid(images: np.ndarray, labels: Sequence[int] | None = None,
     return axes
 
 
-def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
-                 ncols: int = 8, max_units: int | None = 32, ax: Any = None,
-                 colorbar: bool = True, title: str | None = None) -> np.ndarray:
+def weights_grid(
+    W: np.ndarray | Any,
+    *,
+    shape: tuple[int, int] | None = None,
+    ncols: int = 8,
+    max_units: int | None = 32,
+    ax: Any = None,
+    colorbar: bool = True,
+    title: str | None = None,
+) -> np.ndarray:
     """First-layer weights as images: one panel per hidden unit.
 
     Parameters
@@ -1015,8 +1196,11 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
         white 0, vermillion negative), so panels can be compared.
     """
     if not isinstance(W, np.ndarray):
-        W = _weight_matrices(W)[0] if (hasattr(W, "parameters") or hasattr(W, "W")) \
+        W = (
+            _weight_matrices(W)[0]
+            if (hasattr(W, "parameters") or hasattr(W, "W"))
             else np.asarray(W, dtype=float)
+        )
     W = np.asarray(W, dtype=float)
     if W.ndim != 2:
         raise ValueError(f"W must have shape (n_in, n_out), got {W.shape}")
@@ -1027,8 +1211,9 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
     axes = _grid_axes(n, ncols, ax)
     vmax = float(np.abs(W).max()) or 1.0
     im = None
-    for i, (ax, im) in enumerate(_show_images(axes, imgs, cmap=CMAP_WEIGHTS,
-                                               vmin=-vmax, vmax=vmax)):
+    for i, (ax, im) in enumerate(  # noqa: B007 (im, the last image, feeds the colorbar)
+        _show_images(axes, imgs, cmap=CMAP_WEIGHTS, vmin=-vmax, vmax=vmax)
+    ):
         ax.set_title(f"unit {i + 1}", fontsize=8)
     fig = axes.flat[0].figure
     if colorbar and im is not None:
@@ -1042,10 +1227,18 @@ def weights_grid(W: np.ndarray | Any, *, shape: tuple[int, int] | None = None,
 # Confusion matrices
 # ---------------------------------------------------------------------------
 
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = None,
-                     labels: Sequence[str] | None = None, normalize: bool = False,
-                     num_classes: int | None = None, cmap: str = "Blues",
-                     title: str | None = None) -> Axes:
+
+def confusion_matrix(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    labels: Sequence[str] | None = None,
+    normalize: bool = False,
+    num_classes: int | None = None,
+    cmap: str = "Blues",
+    title: str | None = None,
+) -> Axes:
     """Confusion matrix as an annotated image (rows true, columns predicted).
 
     Parameters
@@ -1084,8 +1277,15 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None 
     for i in range(K):
         for j in range(K):
             text = f"{M[i, j]:.2f}" if normalize else f"{C[i, j]:d}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
-                    color="white" if M[i, j] > 0.55 * vmax else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if M[i, j] > 0.55 * vmax else "black",
+            )
     ticks = np.arange(K)
     names = [str(k) for k in ticks] if labels is None else list(labels)
     ax.set_xticks(ticks, names)
@@ -1110,9 +1310,14 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None 
 _TL_GAP, _TL_PAD_X, _TL_POLE, _TL_PAD_Y = 3.0, 8.0, 14.0, 5.0
 
 
-def timeline(events: Sequence[tuple[float, str]], *, ax: Axes | None = None,
-             title: str | None = None, wrap: int = 22,
-             fontsize: float | str = 9) -> Axes:
+def timeline(
+    events: Sequence[tuple[float, str]],
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    wrap: int = 22,
+    fontsize: float | str = 9,
+) -> Axes:
     """A horizontal timeline of dated events.
 
     Each event is a dot on the axis and a label hanging from a thin pole like a
@@ -1150,14 +1355,15 @@ def timeline(events: Sequence[tuple[float, str]], *, ax: Axes | None = None,
     except (TypeError, ValueError) as err:
         raise ValueError("events must be a sequence of (year, text) pairs") from err
     years = np.array([y for y, _ in evs])
-    side = np.where(np.arange(len(evs)) % 2 == 0, 1.0, -1.0)   # above, below, ...
+    side = np.where(np.arange(len(evs)) % 2 == 0, 1.0, -1.0)  # above, below, ...
     ax = _get_ax(ax, FIGSIZE_WIDE)
-    fig = ax.figure.figure                     # the root figure (ax may be in a subfigure)
+    fig = ax.figure.figure  # the root figure (ax may be in a subfigure)
     span = max(years.max() - years.min(), 1.0)
     x0 = years.min() - 0.04 * span
     ax.axhline(0.0, color=_GREY, linewidth=1.5, zorder=1)
-    ax.scatter(years, np.zeros_like(years), s=60, color=COLORS["blue"],
-               edgecolors="white", zorder=3)
+    ax.scatter(
+        years, np.zeros_like(years), s=60, color=COLORS["blue"], edgecolors="white", zorder=3
+    )
     ax.axis("off")
     if title:
         ax.set_title(title)
@@ -1165,9 +1371,17 @@ def timeline(events: Sequence[tuple[float, str]], *, ax: Axes | None = None,
         fig.get_layout_engine().execute(fig)  # settle the axes' size before measuring
 
     # Measure the labels (in points) at their final font size.
-    texts = [ax.text(year, 0.0, f"{year:g}\n" + textwrap.fill(text, wrap),
-                     ha="left", va="bottom" if up > 0 else "top", fontsize=fontsize)
-             for (year, text), up in zip(evs, side)]
+    texts = [
+        ax.text(
+            year,
+            0.0,
+            f"{year:g}\n" + textwrap.fill(text, wrap),
+            ha="left",
+            va="bottom" if up > 0 else "top",
+            fontsize=fontsize,
+        )
+        for (year, text), up in zip(evs, side)
+    ]
     pt = fig.dpi / 72.0
     boxes = [t.get_window_extent() for t in texts]
     w = np.array([b.width for b in boxes]) / pt
@@ -1175,35 +1389,43 @@ def timeline(events: Sequence[tuple[float, str]], *, ax: Axes | None = None,
     W, H = ax.bbox.width / pt, ax.bbox.height / pt
 
     # x-limits: wide enough that the last labels end inside the axes.
-    need = (_TL_GAP + w + _TL_PAD_X) / W       # a label's width, as a fraction of W
+    need = (_TL_GAP + w + _TL_PAD_X) / W  # a label's width, as a fraction of W
     fits = need < 0.9
-    S = max([years.max() + 0.04 * span - x0,
-             *((years[fits] - x0) / (1.0 - need[fits]))])
+    S = max([years.max() + 0.04 * span - x0, *((years[fits] - x0) / (1.0 - need[fits]))])
     ax.set_xlim(x0, x0 + S)
-    X = (years - x0) * W / S                   # the poles, in points from the left
+    X = (years - x0) * W / S  # the poles, in points from the left
 
     # Stack the labels of each side, latest first: a label goes above every
     # later label on its side that it would overlap, so a pole (left of its
     # own label) never crosses an earlier label either.
-    bottom = np.zeros(len(evs))                # label's near edge, points from the axis
+    bottom = np.zeros(len(evs))  # label's near edge, points from the axis
     for i in reversed(range(len(evs))):
-        later = [j for j in range(i + 1, len(evs))
-                 if side[j] == side[i] and X[j] < X[i] + _TL_GAP + w[i] + _TL_PAD_X]
+        later = [
+            j
+            for j in range(i + 1, len(evs))
+            if side[j] == side[i] and X[j] < X[i] + _TL_GAP + w[i] + _TL_PAD_X
+        ]
         bottom[i] = max([_TL_POLE] + [bottom[j] + h[j] + _TL_PAD_Y for j in later])
-    far = bottom + h                           # label's far edge
+    far = bottom + h  # label's far edge
     room = H - far[side > 0].max() - far[side < 0].max(initial=0.0)
-    bottom += min(max(room, 0.0) / 4, 2 * _TL_POLE)     # longer poles where there is room
+    bottom += min(max(room, 0.0) / 4, 2 * _TL_POLE)  # longer poles where there is room
     far = bottom + h
     up_pt, down_pt = far[side > 0].max(), far[side < 0].max(initial=0.0)
     for t, up, b in zip(texts, side, bottom):
-        t.set_transform(offset_copy(ax.transData, fig=fig, x=_TL_GAP, y=up * b,
-                                    units="points"))
+        t.set_transform(offset_copy(ax.transData, fig=fig, x=_TL_GAP, y=up * b, units="points"))
     poles = [[(0.0, 0.0), (0.0, up * (b + hh))] for up, b, hh in zip(side, bottom, h)]
-    ax.add_collection(LineCollection(
-        poles, colors=_LIGHT, linewidths=1.0, zorder=0,
-        offsets=np.column_stack([years, np.zeros_like(years)]),
-        offset_transform=ax.transData,
-        transform=Affine2D().scale(1 / 72.0) + fig.dpi_scale_trans), autolim=False)
+    ax.add_collection(
+        LineCollection(
+            poles,
+            colors=_LIGHT,
+            linewidths=1.0,
+            zorder=0,
+            offsets=np.column_stack([years, np.zeros_like(years)]),
+            offset_transform=ax.transData,
+            transform=Affine2D().scale(1 / 72.0) + fig.dpi_scale_trans,
+        ),
+        autolim=False,
+    )
 
     # y-limits: put the axis line where the labels above and below both fit.
     content = up_pt + down_pt + 2 * _TL_PAD_Y

@@ -50,9 +50,14 @@ PAYLOAD_END = "<!-- mlpkit-interactive:end -->"
 # matplotlib's player draws its buttons with Font Awesome icons from a CDN;
 # offline they would be blank, so each becomes a plain character.
 _GLYPHS = {
-    "fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x25C1;",
-    "fa-play fa-flip-horizontal": "&#x25C0;", "fa-pause": "&#x2759;&#x2759;",
-    "fa-play": "&#x25B6;", "fa-step-forward": "&#x25B7;", "fa-fast-forward": "&#x23ED;",
+    "fa-minus": "&minus;",
+    "fa-fast-backward": "&#x23EE;",
+    "fa-step-backward": "&#x25C1;",
+    "fa-play fa-flip-horizontal": "&#x25C0;",
+    "fa-pause": "&#x2759;&#x2759;",
+    "fa-play": "&#x25B6;",
+    "fa-step-forward": "&#x25B7;",
+    "fa-fast-forward": "&#x23ED;",
     "fa-plus": "+",
 }
 
@@ -107,8 +112,16 @@ class InteractiveFigure:
         The alt text.
     """
 
-    def __init__(self, html_text: str, key_frame_png: bytes, *, n_frames: int,
-                 key_frame: int, labels: list[str], alt: str):
+    def __init__(
+        self,
+        html_text: str,
+        key_frame_png: bytes,
+        *,
+        n_frames: int,
+        key_frame: int,
+        labels: list[str],
+        alt: str,
+    ):
         self.html = html_text
         self.key_frame_png = key_frame_png
         self.n_frames = n_frames
@@ -138,59 +151,70 @@ class InteractiveFigure:
         }
 
 
-def _check_args(fig, update, n_frames, alt, labels, key_frame, interval, max_frames,
-                max_bytes) -> tuple[int, list[str], int]:
+def _check_args(
+    fig, update, n_frames, alt, labels, key_frame, interval, max_frames, max_bytes
+) -> tuple[int, list[str], int]:
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     if not callable(update):
-        raise TypeError(f"update must be a function update(i) that redraws frame i, "
-                        f"got {type(update).__name__}")
+        raise TypeError(
+            f"update must be a function update(i) that redraws frame i, got {type(update).__name__}"
+        )
     max_frames = check_positive_int("max_frames", max_frames)
     check_positive_int("max_bytes", max_bytes)
     check_positive_int("interval", interval)
     n_frames = check_positive_int("n_frames", n_frames)
     if n_frames > max_frames:
-        raise ValueError(f"n_frames={n_frames} is over the limit max_frames={max_frames}; "
-                         "show fewer frames (every k-th step) or raise max_frames")
+        raise ValueError(
+            f"n_frames={n_frames} is over the limit max_frames={max_frames}; "
+            "show fewer frames (every k-th step) or raise max_frames"
+        )
     if not isinstance(alt, str):
         raise TypeError(f"alt must be a string describing the figure, got {type(alt).__name__}")
     if not alt.strip():
-        raise ValueError("alt must describe the figure for readers who cannot see it, got an "
-                         "empty string")
+        raise ValueError(
+            "alt must describe the figure for readers who cannot see it, got an empty string"
+        )
     if labels is None:
         labels = [f"frame {i + 1} of {n_frames}" for i in range(n_frames)]
     elif isinstance(labels, str) or not isinstance(labels, Sequence):
-        raise TypeError(f"labels must be a sequence of {n_frames} strings, got "
-                        f"{type(labels).__name__}")
+        raise TypeError(
+            f"labels must be a sequence of {n_frames} strings, got {type(labels).__name__}"
+        )
     elif len(labels) != n_frames:
-        raise ValueError(f"labels must hold one string per frame ({n_frames}), "
-                         f"got {len(labels)}")
+        raise ValueError(f"labels must hold one string per frame ({n_frames}), got {len(labels)}")
     labels = [str(s) for s in labels]
     if isinstance(key_frame, bool) or not isinstance(key_frame, int):
         raise TypeError(f"key_frame must be an int frame index, got {type(key_frame).__name__}")
     if not -n_frames <= key_frame < n_frames:
-        raise ValueError(f"key_frame must be in [{-n_frames}, {n_frames - 1}] for {n_frames} "
-                         f"frames, got {key_frame}")
+        raise ValueError(
+            f"key_frame must be in [{-n_frames}, {n_frames - 1}] for {n_frames} "
+            f"frames, got {key_frame}"
+        )
     return n_frames, labels, key_frame % n_frames
 
 
 def _sub_once(pattern: str, repl: str, text: str, what: str) -> str:
     new, count = re.subn(pattern, repl, text, count=1)
     if count != 1:
-        raise RuntimeError(f"mk.plot.interactive: matplotlib {mpl.__version__}'s to_jshtml "
-                           f"output has no {what}; the player template changed")
+        raise RuntimeError(
+            f"mk.plot.interactive: matplotlib {mpl.__version__}'s to_jshtml "
+            f"output has no {what}; the player template changed"
+        )
     return new
 
 
-def _render_player(fig: Figure, update: Callable[[int], Any], n_frames: int, interval: int,
-                   max_bytes: int) -> str:
+def _render_player(
+    fig: Figure, update: Callable[[int], Any], n_frames: int, interval: int, max_bytes: int
+) -> str:
     def draw(i):
         update(i)
         return []
 
-    limit_mb = 2 * max_bytes / 2**20 + 1      # never let matplotlib drop frames silently
-    with mpl.rc_context({"animation.embed_limit": limit_mb, "savefig.dpi": "figure",
-                         "savefig.bbox": "standard"}):
+    limit_mb = 2 * max_bytes / 2**20 + 1  # never let matplotlib drop frames silently
+    with mpl.rc_context(
+        {"animation.embed_limit": limit_mb, "savefig.dpi": "figure", "savefig.bbox": "standard"}
+    ):
         anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
         player = anim.to_jshtml(default_mode="once")
         anim.event_source = None
@@ -200,31 +224,50 @@ def _render_player(fig: Figure, update: Callable[[int], Any], n_frames: int, int
 def _accessible(player: str, alt: str, n_frames: int, uid: str) -> str:
     player = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">\s*', "", player)
     for icon, glyph in _GLYPHS.items():
-        player = player.replace(f'<i class="fa {icon}"></i>',
-                                f'<span aria-hidden="true">{glyph}</span>')
+        player = player.replace(
+            f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{glyph}</span>'
+        )
     alt_attr = html.escape(alt, quote=True)
-    player = _sub_once(rf'<img id="_anim_img{uid}">',
-                       f'<img id="_anim_img{uid}" alt="{alt_attr}">'
-                       f'\n  <div id="mlpkit_label{uid}" class="mlpkit-frame-label" '
-                       f'aria-live="polite"></div>', player, "frame <img>")
-    player = _sub_once(rf'<input id="_anim_slider{uid}" type="range"',
-                       f'<input id="_anim_slider{uid}" type="range" '
-                       f'aria-label="Frame (1 to {n_frames}) of the interactive figure"',
-                       player, "range slider")
+    player = _sub_once(
+        rf'<img id="_anim_img{uid}">',
+        f'<img id="_anim_img{uid}" alt="{alt_attr}">'
+        f'\n  <div id="mlpkit_label{uid}" class="mlpkit-frame-label" '
+        f'aria-live="polite"></div>',
+        player,
+        "frame <img>",
+    )
+    player = _sub_once(
+        rf'<input id="_anim_slider{uid}" type="range"',
+        f'<input id="_anim_slider{uid}" type="range" '
+        f'aria-label="Frame (1 to {n_frames}) of the interactive figure"',
+        player,
+        "range slider",
+    )
     return player
 
 
 def _key_frame_png(player: str, key: int) -> bytes:
     frames = re.findall(r'frames\[(\d+)\] = "data:image/png;base64,([^"]*)"', player)
     if len(frames) <= key:
-        raise RuntimeError("mk.plot.interactive: could not find the key frame among the "
-                           f"{len(frames)} frames of matplotlib's to_jshtml output")
+        raise RuntimeError(
+            "mk.plot.interactive: could not find the key frame among the "
+            f"{len(frames)} frames of matplotlib's to_jshtml output"
+        )
     return base64.b64decode(frames[key][1].replace("\\\n", ""))
 
 
-def interactive(fig: Figure, update: Callable[[int], Any], n_frames: int, *, alt: str,
-                labels: Sequence[str] | None = None, key_frame: int = -1, interval: int = 400,
-                max_frames: int = 60, max_bytes: int = 1_500_000) -> InteractiveFigure:
+def interactive(
+    fig: Figure,
+    update: Callable[[int], Any],
+    n_frames: int,
+    *,
+    alt: str,
+    labels: Sequence[str] | None = None,
+    key_frame: int = -1,
+    interval: int = 400,
+    max_frames: int = 60,
+    max_bytes: int = 1_500_000,
+) -> InteractiveFigure:
     """A slider/player over ``n_frames`` frames of ``fig`` that works offline.
 
     Parameters
@@ -257,8 +300,9 @@ def interactive(fig: Figure, update: Callable[[int], Any], n_frames: int, *, alt
     InteractiveFigure
         Make it the last expression of the cell.
     """
-    n_frames, labels, key = _check_args(fig, update, n_frames, alt, labels, key_frame,
-                                        interval, max_frames, max_bytes)
+    n_frames, labels, key = _check_args(
+        fig, update, n_frames, alt, labels, key_frame, interval, max_frames, max_bytes
+    )
     try:
         player = _render_player(fig, update, n_frames, interval, max_bytes)
     finally:
@@ -272,28 +316,37 @@ def interactive(fig: Figure, update: Callable[[int], Any], n_frames: int, *, alt
     player = _accessible(player.replace(mpl_id.group(1), uid), alt, n_frames, uid)
     png = _key_frame_png(player, key)
     alt_attr = html.escape(alt, quote=True)
-    key_img = (f'<img class="mlpkit-key-frame" alt="{alt_attr}" '
-               f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">')
-    noscript = (f"<noscript><style>#{uid} .mlpkit-player {{ display: none; }} "
-                f"#{uid} .mlpkit-key-frame {{ display: block; }}</style></noscript>")
+    key_img = (
+        f'<img class="mlpkit-key-frame" alt="{alt_attr}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+    )
+    noscript = (
+        f"<noscript><style>#{uid} .mlpkit-player {{ display: none; }} "
+        f"#{uid} .mlpkit-key-frame {{ display: block; }}</style></noscript>"
+    )
     labels_js = json.dumps(labels).replace("</", "<\\/")
-    html_text = "\n".join([
-        f'<div class="mlpkit-interactive" role="group" aria-label="{alt_attr}">',
-        PAYLOAD_BEGIN,
-        f'<div id="{uid}">',
-        _STYLE.format(uid=uid),
-        noscript,
-        f'<div class="mlpkit-player">{player}</div>',
-        _LABEL_SCRIPT.format(labels=labels_js, key=key, uid=uid),
-        key_img,
-        "</div>",
-        PAYLOAD_END,
-        "</div>",
-    ])
-    out = InteractiveFigure(html_text, png, n_frames=n_frames, key_frame=key, labels=labels,
-                            alt=alt)
+    html_text = "\n".join(
+        [
+            f'<div class="mlpkit-interactive" role="group" aria-label="{alt_attr}">',
+            PAYLOAD_BEGIN,
+            f'<div id="{uid}">',
+            _STYLE.format(uid=uid),
+            noscript,
+            f'<div class="mlpkit-player">{player}</div>',
+            _LABEL_SCRIPT.format(labels=labels_js, key=key, uid=uid),
+            key_img,
+            "</div>",
+            PAYLOAD_END,
+            "</div>",
+        ]
+    )
+    out = InteractiveFigure(
+        html_text, png, n_frames=n_frames, key_frame=key, labels=labels, alt=alt
+    )
     if out.nbytes > max_bytes:
-        raise ValueError(f"the interactive figure is {out.nbytes:,} bytes, over the limit "
-                         f"max_bytes={max_bytes:,}; use fewer frames, a smaller figure or a "
-                         "lower dpi")
+        raise ValueError(
+            f"the interactive figure is {out.nbytes:,} bytes, over the limit "
+            f"max_bytes={max_bytes:,}; use fewer frames, a smaller figure or a "
+            "lower dpi"
+        )
     return out

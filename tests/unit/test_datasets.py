@@ -1,4 +1,5 @@
 """Tests for ``mlpkit.datasets``: toy generators, splitting, encoding, digits."""
+
 from __future__ import annotations
 
 import gzip
@@ -48,7 +49,7 @@ def test_same_seed_same_data_different_seed_different_data(name):
 @pytest.mark.parametrize("name", GENERATORS)
 def test_rows_are_shuffled(name):
     _, y = GENERATORS[name](200, rng())
-    assert not np.all(np.diff(y) >= 0)           # not sorted by class
+    assert not np.all(np.diff(y) >= 0)  # not sorted by class
 
 
 @pytest.mark.parametrize("name", GENERATORS)
@@ -56,21 +57,30 @@ def test_rng_is_required(name):
     with pytest.raises(TypeError, match=r"rng must be a np.random.Generator.*default_rng\(0\)"):
         GENERATORS[name](10, None)
     with pytest.raises(TypeError, match=r"pass np.random.default_rng\(42\) instead of the seed"):
-        GENERATORS[name](10, 42)                 # a seed is not a Generator
+        GENERATORS[name](10, 42)  # a seed is not a Generator
 
 
 @pytest.mark.parametrize("name", GENERATORS)
-@pytest.mark.parametrize("n, exc", [(0, ValueError), (-5, ValueError), (2.5, TypeError),
-                                    ("10", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "n, exc",
+    [(0, ValueError), (-5, ValueError), (2.5, TypeError), ("10", TypeError), (True, TypeError)],
+)
 def test_bad_n(name, n, exc):
     with pytest.raises(exc, match="n must be an int >= 1"):
         GENERATORS[name](n, rng())
 
 
 @pytest.mark.parametrize("name", GENERATORS)
-@pytest.mark.parametrize("noise, exc", [(-0.1, ValueError), (float("nan"), ValueError),
-                                        (float("inf"), ValueError), ("0.1", TypeError),
-                                        (True, TypeError)])
+@pytest.mark.parametrize(
+    "noise, exc",
+    [
+        (-0.1, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("0.1", TypeError),
+        (True, TypeError),
+    ],
+)
 def test_bad_noise(name, noise, exc):
     with pytest.raises(exc, match="noise must be a real number >= 0"):
         GENERATORS[name](10, rng(), noise=noise)
@@ -102,7 +112,7 @@ def test_xor_labels_are_sign_disagreement_without_noise():
 def test_blobs_centres_and_custom_centres():
     X, y = ds.make_blobs(40, centers=4, noise=0.0, rng=rng())
     assert len(np.unique(y)) == 4
-    for c in range(4):                           # each class sits on its own centre, radius 2
+    for c in range(4):  # each class sits on its own centre, radius 2
         pts = X[y == c]
         assert np.ptp(pts, axis=0).max() == 0 and np.hypot(*pts[0]) == pytest.approx(2.0)
     centres = np.array([[0.0, 0.0], [5.0, 5.0]])
@@ -122,7 +132,7 @@ def test_spirals_radius_and_k():
 
 def test_noise_is_gaussian_with_std_noise():
     X0, y0 = ds.make_circles(2000, noise=0.0, rng=rng())
-    X1, y1 = ds.make_circles(2000, noise=0.1, rng=rng())   # same seed: same points, plus noise
+    X1, y1 = ds.make_circles(2000, noise=0.1, rng=rng())  # same seed: same points, plus noise
     np.testing.assert_array_equal(y0, y1)
     assert np.std(X1 - X0) == pytest.approx(0.1, rel=0.05)
 
@@ -133,8 +143,8 @@ def test_split_sizes_and_partition():
     y = np.arange(20)
     Xtr, Xte, ytr, yte = ds.train_test_split(X, y, test_size=0.25, rng=rng())
     assert Xtr.shape == (15, 2) and Xte.shape == (5, 2) and ytr.shape == (15,) and yte.shape == (5,)
-    assert sorted(np.concatenate([ytr, yte])) == list(range(20))           # a partition
-    np.testing.assert_array_equal(Xtr[:, 0], 2 * ytr)                      # rows stay paired
+    assert sorted(np.concatenate([ytr, yte])) == list(range(20))  # a partition
+    np.testing.assert_array_equal(Xtr[:, 0], 2 * ytr)  # rows stay paired
     _, Xte2, _, _ = ds.train_test_split(X, y, test_size=3, rng=rng())
     assert len(Xte2) == 3
 
@@ -157,10 +167,19 @@ def test_stratified_split_keeps_proportions():
     assert np.bincount(ytr).tolist() == [48, 24, 8]
 
 
-@pytest.mark.parametrize("test_size, exc", [(0.0, ValueError), (1.0, ValueError),
-                                            (1.5, ValueError), (-1, ValueError), (0, ValueError),
-                                            (10, ValueError), ("0.2", TypeError),
-                                            (None, TypeError)])
+@pytest.mark.parametrize(
+    "test_size, exc",
+    [
+        (0.0, ValueError),
+        (1.0, ValueError),
+        (1.5, ValueError),
+        (-1, ValueError),
+        (0, ValueError),
+        (10, ValueError),
+        ("0.2", TypeError),
+        (None, TypeError),
+    ],
+)
 def test_split_bad_test_size(test_size, exc):
     with pytest.raises(exc, match="test_size"):
         ds.train_test_split(np.zeros((10, 2)), np.zeros(10), test_size=test_size, rng=rng())
@@ -183,11 +202,14 @@ def test_one_hot():
     assert ds.one_hot(np.array([], dtype=np.int64), num_classes=3).shape == (0, 3)
 
 
-@pytest.mark.parametrize("bad, match", [
-    (np.array([0.5, 1.0]), "integer labels"),
-    (np.array([[0, 1]]), "1-D"),
-    (np.array([-1, 0]), "labels must lie in"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([0.5, 1.0]), "integer labels"),
+        (np.array([[0, 1]]), "1-D"),
+        (np.array([-1, 0]), "labels must lie in"),
+    ],
+)
 def test_one_hot_errors(bad, match):
     with pytest.raises(TypeError if bad.dtype.kind == "f" else ValueError, match=match):
         ds.one_hot(bad)
@@ -201,8 +223,8 @@ def test_standardize_and_constant_column():
     Xs, mean, std = ds.standardize(X)
     np.testing.assert_allclose(Xs.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(Xs[:, 0].std(), 1, rtol=1e-12)
-    assert std[1] == 1.0 and np.all(Xs[:, 1] == 0)           # no division by zero
-    Xt, _, _ = ds.standardize(X[:5] + 1, mean, std)            # reuse the training statistics
+    assert std[1] == 1.0 and np.all(Xs[:, 1] == 0)  # no division by zero
+    Xt, _, _ = ds.standardize(X[:5] + 1, mean, std)  # reuse the training statistics
     np.testing.assert_allclose(Xt, (X[:5] + 1 - mean) / std)
     with pytest.raises(ValueError, match="both mean and std"):
         ds.standardize(X, mean=mean)
@@ -229,7 +251,7 @@ def test_digits_images_and_copies():
     X, _ = ds.load_digits()
     assert images.shape == (1797, 8, 8)
     np.testing.assert_array_equal(images.reshape(1797, 64), X)
-    X[:] = -1                                   # the caller's copy, not the cache
+    X[:] = -1  # the caller's copy, not the cache
     y[:] = -1
     X2, y2 = ds.load_digits()
     assert X2.min() == 0 and y2.min() == 0
@@ -240,8 +262,11 @@ def test_digits_checksum_mismatch(tmp_path, monkeypatch):
     altered = tmp_path / "digits.csv.gz"
     altered.write_bytes(gzip.compress(raw.replace("0,0,5,13", "0,0,5,14", 1).encode()))
     monkeypatch.setattr(ds, "_DIGITS_PATH", altered)
-    with pytest.raises(ValueError, match=f"checksum mismatch: expected {ds.DIGITS_SHA256}, got [0-9a-f]{{64}}; "
-                                         "reinstall mlpkit or restore the file"):
+    with pytest.raises(
+        ValueError,
+        match=f"checksum mismatch: expected {ds.DIGITS_SHA256}, got [0-9a-f]{{64}}; "
+        "reinstall mlpkit or restore the file",
+    ):
         ds.load_digits()
 
 
@@ -258,25 +283,29 @@ def test_blobs_centers_that_are_not_numbers():
 
 
 def test_split_refuses_scalars_and_2d_labels_when_stratified():
-    X, y = np.zeros((10, 2)), np.arange(10) % 2
+    X = np.zeros((10, 2))
     with pytest.raises(ValueError, match="one row per example"):
         ds.train_test_split(3, 4, rng=rng())
     with pytest.raises(ValueError, match=r"stratify needs class labels y of shape \(n,\)"):
         ds.train_test_split(X, np.zeros((10, 2)), rng=rng(), stratify=True)
-    ds.train_test_split(X, np.zeros((10, 2)), rng=rng())                # fine without stratify
+    ds.train_test_split(X, np.zeros((10, 2)), rng=rng())  # fine without stratify
 
 
-@pytest.mark.parametrize("y, test_size", [
-    (np.array([0, 1, 2]), 0.3),              # every class rounds to 0 test rows
-    (np.array([0, 1, 2]), 0.6),              # every class rounds to 1: no training rows left
-])
+@pytest.mark.parametrize(
+    "y, test_size",
+    [
+        (np.array([0, 1, 2]), 0.3),  # every class rounds to 0 test rows
+        (np.array([0, 1, 2]), 0.6),  # every class rounds to 1: no training rows left
+    ],
+)
 def test_stratified_split_never_leaves_a_part_empty(y, test_size):
     with pytest.raises(ValueError, match="with stratify=True puts"):
         ds.train_test_split(np.zeros((3, 2)), y, test_size=test_size, rng=rng(), stratify=True)
 
 
-@pytest.mark.parametrize("num_classes, exc", [(0, ValueError), (-1, ValueError), (2.5, TypeError),
-                                              ("3", TypeError)])
+@pytest.mark.parametrize(
+    "num_classes, exc", [(0, ValueError), (-1, ValueError), (2.5, TypeError), ("3", TypeError)]
+)
 def test_one_hot_bad_num_classes(num_classes, exc):
     with pytest.raises(exc, match="num_classes must be an int >= 1"):
         ds.one_hot(np.array([0, 1]), num_classes=num_classes)

@@ -1,7 +1,9 @@
 """Stable functions: values, and hypothesis property tests (shapes, invariants)."""
+
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import mlpkit as mk
@@ -29,8 +31,9 @@ def test_softmax_rows_sum_to_one_and_shift_invariant(a):
 @given(matrices())
 def test_log_softmax_is_log_of_softmax_and_logsumexp_matches(a):
     np.testing.assert_allclose(mk.log_softmax(a), np.log(mk.softmax(a)), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(mk.logsumexp(a), np.log(np.exp(a).sum(axis=1)), rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(
+        mk.logsumexp(a), np.log(np.exp(a).sum(axis=1)), rtol=1e-12, atol=1e-14
+    )
     assert mk.logsumexp(a, keepdims=True).shape == (a.shape[0], 1)
     assert mk.logsumexp(a, axis=0).shape == (a.shape[1],)
 
@@ -72,6 +75,6 @@ def test_known_values():
     assert mk.sigmoid(0.0) == 0.5
     np.testing.assert_allclose(mk.softmax(np.array([[0.0, np.log(3.0)]])), [[0.25, 0.75]])
     assert mk.logsumexp(np.array([0.0, 0.0])) == pytest.approx(np.log(2))
-    assert mk.sigmoid(np.array([1, 2])).dtype == np.float64          # ints promote
+    assert mk.sigmoid(np.array([1, 2])).dtype == np.float64  # ints promote
     assert mk.sigmoid(np.ones(2, np.float32)).dtype == np.float32
     assert mk.log_softmax(np.ones((1, 2), np.float32)).dtype == np.float32

@@ -1,4 +1,5 @@
 """Tests for ``mlpkit.draw_graph``: what was drawn, and that boxes never overlap."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -36,8 +37,11 @@ def neuron_graph():
 
 def forty_node_graph():
     """A ValueMLP [2, 2, 2] on one example with cross-entropy: a 40-ish node graph."""
-    m = ValueMLP.from_arrays([np.array([[0.5, -1.0], [1.5, 0.3]]), np.array([[1.0, -0.7], [0.2, 0.9]])],
-                             [np.array([0.1, -0.2]), np.array([0.0, 0.4])], activation="tanh")
+    m = ValueMLP.from_arrays(
+        [np.array([[0.5, -1.0], [1.5, 0.3]]), np.array([[1.0, -0.7], [0.2, 0.9]])],
+        [np.array([0.1, -0.2]), np.array([0.0, 0.4])],
+        activation="tanh",
+    )
     L = cross_entropy(m([Value(1.0, label="x0"), Value(-2.0, label="x1")]), 1)
     L.label = "L"
     L.backward()
@@ -73,7 +77,7 @@ def test_texts_show_label_op_value_and_grad():
     assert "w1\ndata -3.000\ngrad 1.000" in texts
     assert "o = tanh\ndata 0.707\ngrad 1.000" in texts
     assert any(t.startswith("n = +\ndata 0.881") for t in texts)
-    assert sum(t.startswith("\u00d7") for t in texts) == 2          # the two products, unlabelled
+    assert sum(t.startswith("\u00d7") for t in texts) == 2  # the two products, unlabelled
 
 
 def test_precision_and_show_grad():
@@ -89,7 +93,7 @@ def test_no_negative_zero():
 
 def test_fan_out_draws_one_arrow_per_distinct_pair():
     a = Value(3.0, label="a")
-    f = a * a + a                                # edges: a->mul, mul->add, a->add
+    f = a * a + a  # edges: a->mul, mul->add, a->add
     ax = mk.draw_graph(f)
     assert len(boxes(ax)) == 3 and len(arrows(ax)) == 3
 
@@ -118,12 +122,16 @@ def test_forty_node_graph_has_no_overlapping_boxes(tmp_path):
     ax = mk.draw_graph(L)
     bs = boxes(ax)
     assert len(bs) == n_nodes and len(arrows(ax)) == len(edges_of(L))
-    rects = [(b.get_x(), b.get_y(), b.get_x() + b.get_width(), b.get_y() + b.get_height()) for b in bs]
+    rects = [
+        (b.get_x(), b.get_y(), b.get_x() + b.get_width(), b.get_y() + b.get_height()) for b in bs
+    ]
     for i, (x0, y0, x1, y1) in enumerate(rects):
-        for u0, v0, u1, v1 in rects[i + 1:]:
+        for u0, v0, u1, v1 in rects[i + 1 :]:
             assert x1 <= u0 or u1 <= x0 or y1 <= v0 or v1 <= y0, "two boxes overlap"
-    xlim, ylim = ax.get_xlim(), ax.get_ylim()           # every box is inside the view
-    assert all(xlim[0] <= r[0] and r[2] <= xlim[1] and ylim[0] <= r[1] and r[3] <= ylim[1] for r in rects)
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()  # every box is inside the view
+    assert all(
+        xlim[0] <= r[0] and r[2] <= xlim[1] and ylim[0] <= r[1] and r[3] <= ylim[1] for r in rects
+    )
     ax.figure.savefig(tmp_path / "graph.png")
 
 

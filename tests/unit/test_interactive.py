@@ -70,9 +70,11 @@ def test_html_has_one_frame_per_step_and_the_key_frame_is_one_of_them(figure):
 def test_every_img_has_the_alt_text(figure):
     out, _ = figure
     imgs = re.findall(r"<img\b[^>]*>", out.html)
-    assert len(imgs) == 2                          # the player's frame and the key frame
-    escaped = 'alt="A sine wave that shifts right as the phase grows; &quot;quoted&quot; ' \
-              '&amp; &lt;escaped&gt;"'
+    assert len(imgs) == 2  # the player's frame and the key frame
+    escaped = (
+        'alt="A sine wave that shifts right as the phase grows; &quot;quoted&quot; '
+        '&amp; &lt;escaped&gt;"'
+    )
     assert all(escaped in img for img in imgs)
 
 
@@ -82,7 +84,7 @@ def test_wrapper_is_a_labelled_group_around_the_marked_payload(figure):
     assert h.startswith('<div class="mlpkit-interactive" role="group" aria-label="A sine wave')
     assert h.count(plot.PAYLOAD_BEGIN) == 1 and h.count(plot.PAYLOAD_END) == 1
     outside = h.split(plot.PAYLOAD_BEGIN)[0] + h.split(plot.PAYLOAD_END)[1]
-    assert "base64" not in outside and "id=" not in outside   # nothing machine-dependent
+    assert "base64" not in outside and "id=" not in outside  # nothing machine-dependent
 
 
 def test_slider_is_a_native_range_input_with_aria_label(figure):
@@ -95,8 +97,9 @@ def test_slider_is_a_native_range_input_with_aria_label(figure):
 
 def test_labels_are_embedded_and_updated_with_the_frame(figure):
     out, _ = figure
-    assert '["phase 0.0", "phase 0.5", "phase 1.0", "phase 1.5", "phase 2.0", "phase 2.5"]' \
-        in out.html
+    assert (
+        '["phase 0.0", "phase 0.5", "phase 1.0", "phase 1.5", "phase 2.0", "phase 2.5"]' in out.html
+    )
     assert 'aria-live="polite"' in out.html and "aria-valuetext" in out.html
     assert "var key = 2;" in out.html
 
@@ -134,16 +137,19 @@ def test_size_limit_names_limit_and_size():
         _sine(n=3, max_bytes=1000)
 
 
-@pytest.mark.parametrize("kwargs, exc, pattern", [
-    ({"alt": ""}, ValueError, "alt must describe"),
-    ({"alt": None}, TypeError, "alt must be a string"),
-    ({"labels": ["a"]}, ValueError, "one string per frame"),
-    ({"labels": "abc"}, TypeError, "labels must be a sequence"),
-    ({"key_frame": 6}, ValueError, r"key_frame must be in \[-6, 5\]"),
-    ({"key_frame": 1.0}, TypeError, "key_frame must be an int"),
-    ({"interval": 0}, ValueError, "interval must be an int >= 1"),
-    ({"max_frames": True}, TypeError, "max_frames must be an int"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        ({"alt": ""}, ValueError, "alt must describe"),
+        ({"alt": None}, TypeError, "alt must be a string"),
+        ({"labels": ["a"]}, ValueError, "one string per frame"),
+        ({"labels": "abc"}, TypeError, "labels must be a sequence"),
+        ({"key_frame": 6}, ValueError, r"key_frame must be in \[-6, 5\]"),
+        ({"key_frame": 1.0}, TypeError, "key_frame must be an int"),
+        ({"interval": 0}, ValueError, "interval must be an int >= 1"),
+        ({"max_frames": True}, TypeError, "max_frames must be an int"),
+    ],
+)
 def test_bad_arguments(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
         _sine(**kwargs)

@@ -1,4 +1,5 @@
 """Losses: values, mean conventions, gradients, shapes."""
+
 import numpy as np
 import pytest
 
@@ -41,7 +42,9 @@ def test_mse_mean_over_all_elements(rng):
     loss = mk.MSELoss()
     assert loss(pred, target) == pytest.approx(np.sum((pred - target) ** 2) / 12)
     np.testing.assert_allclose(loss.backward(), 2 * (pred - target) / 12)
-    assert loss(pred[:, 0], target[:, 0]) == pytest.approx(np.mean((pred[:, 0] - target[:, 0]) ** 2))
+    assert loss(pred[:, 0], target[:, 0]) == pytest.approx(
+        np.mean((pred[:, 0] - target[:, 0]) ** 2)
+    )
 
 
 @pytest.mark.parametrize("name", ["ce", "bce1", "bce", "mse", "mse2"])
@@ -58,8 +61,10 @@ def test_losses_pass_gradcheck(name, rng):
     assert mk.gradcheck(loss, z, y=y).max_error < 1e-7
 
 
-@pytest.mark.parametrize("loss, y", [(mk.BCEWithLogits(), [0, 1, 1]), (mk.MSELoss(), None),
-                                     (mk.SoftmaxCrossEntropy(), [0, 1, 1])])
+@pytest.mark.parametrize(
+    "loss, y",
+    [(mk.BCEWithLogits(), [0, 1, 1]), (mk.MSELoss(), None), (mk.SoftmaxCrossEntropy(), [0, 1, 1])],
+)
 def test_losses_stay_float32(loss, y):
     z = np.array([[0.5, -1.0], [2.0, 0.1], [-3.0, 4.0]], dtype=np.float32)
     if isinstance(loss, mk.BCEWithLogits):

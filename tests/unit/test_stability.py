@@ -1,6 +1,7 @@
 """Logits up to |z| = 1e4: every value and gradient finite, with no overflow,
 divide-by-zero or invalid-value event.  Underflow is allowed: exp(-1e4) = 0 is
 the correct float result, and numpy ignores underflow by default."""
+
 import warnings
 
 import numpy as np
@@ -50,7 +51,7 @@ def test_activations_and_gradients_finite(dtype, layer):
 def test_cross_entropy_of_a_huge_gap_is_the_gap(dtype):
     z = np.array([[1e4, -1e4 + 1e4, 0.0], [-1e4, 1e4, 0.0]], dtype=dtype)
     loss = mk.SoftmaxCrossEntropy()
-    assert loss(z, np.array([0, 0])) == pytest.approx(1e4, rel=1e-6)   # row 2: gap 2e4, row 1: 0
+    assert loss(z, np.array([0, 0])) == pytest.approx(1e4, rel=1e-6)  # row 2: gap 2e4, row 1: 0
     z2 = np.array([[0.0, 1e4]], dtype=dtype)
     assert loss(z2, np.array([0])) == pytest.approx(1e4, rel=1e-6)
     g = loss.backward()

@@ -9,14 +9,17 @@ from mlpkit import activations
 from mlpkit.validation import check_dtype, check_positive_int, check_real, check_rng
 
 
-@pytest.mark.parametrize("value, exc, match", [
-    (True, TypeError, "n must be an int >= 1, got bool True"),
-    (2.0, TypeError, "got float 2.0"),
-    ("3", TypeError, "got str '3'"),
-    (None, TypeError, "got NoneType None"),
-    (0, ValueError, "n must be an int >= 1, got 0"),
-    (-2, ValueError, "got -2"),
-])
+@pytest.mark.parametrize(
+    "value, exc, match",
+    [
+        (True, TypeError, "n must be an int >= 1, got bool True"),
+        (2.0, TypeError, "got float 2.0"),
+        ("3", TypeError, "got str '3'"),
+        (None, TypeError, "got NoneType None"),
+        (0, ValueError, "n must be an int >= 1, got 0"),
+        (-2, ValueError, "got -2"),
+    ],
+)
 def test_check_positive_int_rejects(value, exc, match):
     with pytest.raises(exc, match=match):
         check_positive_int("n", value)
@@ -29,17 +32,20 @@ def test_check_positive_int_accepts_numpy_ints_and_minimum():
         check_positive_int("k", 1, minimum=2)
 
 
-@pytest.mark.parametrize("value, kw, exc, match", [
-    (True, {}, TypeError, "lr must be a finite real number, got bool True"),
-    ("0.1", {}, TypeError, "got str '0.1'"),
-    (None, {}, TypeError, "got NoneType"),
-    (math.nan, {}, ValueError, "got nan"),
-    (math.inf, {"low": 0}, ValueError, r"lr must be a real number >= 0, got inf"),
-    (0.0, {"low": 0, "low_open": True}, ValueError, r"a real number > 0, got 0.0"),
-    (1.0, {"low": 0, "high": 1, "high_open": True}, ValueError, r"in \[0, 1\), got 1.0"),
-    (-0.5, {"low": 0, "high": 1}, ValueError, r"in \[0, 1\], got -0.5"),
-    (2.0, {"high": 1}, ValueError, r"a real number <= 1, got 2.0"),
-])
+@pytest.mark.parametrize(
+    "value, kw, exc, match",
+    [
+        (True, {}, TypeError, "lr must be a finite real number, got bool True"),
+        ("0.1", {}, TypeError, "got str '0.1'"),
+        (None, {}, TypeError, "got NoneType"),
+        (math.nan, {}, ValueError, "got nan"),
+        (math.inf, {"low": 0}, ValueError, r"lr must be a real number >= 0, got inf"),
+        (0.0, {"low": 0, "low_open": True}, ValueError, r"a real number > 0, got 0.0"),
+        (1.0, {"low": 0, "high": 1, "high_open": True}, ValueError, r"in \[0, 1\), got 1.0"),
+        (-0.5, {"low": 0, "high": 1}, ValueError, r"in \[0, 1\], got -0.5"),
+        (2.0, {"high": 1}, ValueError, r"a real number <= 1, got 2.0"),
+    ],
+)
 def test_check_real_rejects(value, kw, exc, match):
     with pytest.raises(exc, match=match):
         check_real("lr", value, **kw)
@@ -78,7 +84,7 @@ def test_check_dtype():
 @pytest.mark.parametrize("name", activations.names())
 def test_each_derivative_matches_a_central_difference(name):
     a = activations.ACTIVATIONS[name]
-    z = np.array([-3.1, -1.2, -0.3, 0.4, 1.7, 2.9])      # away from kinks at 0
+    z = np.array([-3.1, -1.2, -0.3, 0.4, 1.7, 2.9])  # away from kinks at 0
     h = 1e-6
     numeric = (a.fn(z + h) - a.fn(z - h)) / (2 * h)
     np.testing.assert_allclose(a.derivative(z), numeric, rtol=1e-6, atol=1e-8)
