@@ -301,10 +301,11 @@ def test_every_image_has_real_alt_text_and_loads(reports) -> None:
         for img in r.images:
             n_images += 1
             alt = (img["alt"] or "").strip()
-            if len(alt.split()) < 2 or FILE_NAME.match(alt):
-                problems.append(f"{r.path}: {img['src']} has alt {alt!r}")
+            src = (img["src"] or "")[:80]
+            if len(alt.split()) < 2 or FILE_NAME.match(alt) or "PLACEHOLDER" in alt.upper():
+                problems.append(f"{r.path}: {src} has alt {alt!r}")
             if not img["loaded"]:
-                problems.append(f"{r.path}: {img['src']} did not load")
+                problems.append(f"{r.path}: {src} did not load")
     assert n_images >= 14, f"expected the chapters' figures, found {n_images} images"
     assert problems == [], "\n".join(problems)
 
@@ -414,3 +415,58 @@ def test_every_figure_is_referenced_from_the_text(site_html: Path, parsed) -> No
         targets = {urlsplit(h).fragment for h in p.links if urlsplit(h).fragment}
         unreferenced += [f"{rel}#{fid}" for fid in p.figure_ids if fid not in targets]
     assert unreferenced == [], f"figures never referenced with {{numref}}: {unreferenced}"
+
+
+# ------------------------------------------------------------ navigation on a phone
+PHONE = {"width": 390, "height": 844}
+CHAPTER = "chapters/05_backpropagation.html"
+
+VISIBLE_TOGGLE_JS = """(cls) => {
+  const vis = Array.from(document.querySelectorAll('button.' + cls)).filter(b => {
+    const r = b.getBoundingClientRect(); const s = getComputedStyle(b);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+  });
+  vis.forEach((b, i) => b.setAttribute('data-test-visible-toggle', cls + i));
+  return vis.length;
+}"""
+
+
+def _visible_toggle(page, cls: str):
+    n = page.evaluate(VISIBLE_TOGGLE_JS, cls)
+    assert n >= 1, f"no visible .{cls} button"
+    return page.locator(f'[data-test-visible-toggle="{cls}0"]')
+
+
+@pytest.mark.parametrize("cls, dialog", [("primary-toggle", "#pst-primary-sidebar-modal"),
+                                         ("secondary-toggle", "#pst-secondary-sidebar-modal")])
+def test_phone_sidebar_toggles_open_the_sidebars(site, browser, cls, dialog) -> None:
+    """At 390 px, tapping the visible ☰ / "On this page" button opens that sidebar."""
+    _, base = site
+    page, _ = _open(browser, base, CHAPTER, viewport=PHONE)
+    try:
+        _visible_toggle(page, cls).click()
+        page.wait_for_function(f"document.querySelector('{dialog}').open", timeout=10_000)
+        links = page.locator(f"{dialog} a")
+        assert links.count() > 3 and links.first.is_visible(), "the sidebar opened empty"
+    finally:
+        page.close()
+
+
+def test_desktop_primary_toggle_hides_the_sidebar(site, browser) -> None:
+    """At 1366 px, ☰ hides the table of contents and shows it again."""
+    _, base = site
+    page, _ = _open(browser, base, CHAPTER, viewport=DESKTOP)
+    try:
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible()
+        toggle = _visible_toggle(page, "primary-toggle")
+        toggle.click()
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'hidden'",
+            timeout=10_000)
+        toggle.click()
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'visible'",
+            timeout=10_000)
+    finally:
+        page.close()
