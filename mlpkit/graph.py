@@ -27,6 +27,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
 
 from .autograd import Value, topological_order  # noqa: E402
+from .validation import check_positive_int  # noqa: E402
 
 BOX_W, BOX_H = 1.45, 0.66  # inches at scale 1
 GAP_X, ROW_H, DUMMY_H = 0.75, 0.95, 0.35
@@ -148,8 +149,7 @@ def draw_graph(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
-        raise ValueError(f"precision must be an int >= 0 (decimals shown), got {precision!r}")
+    precision = check_positive_int("precision (decimals shown)", precision, minimum=0)
     pos, edges = graph_layout(root)
     xs, ys = [x for x, _ in pos.values()], [y for _, y in pos.values()]
     x0, x1 = min(xs) - BOX_W / 2 - 0.15, max(xs) + BOX_W / 2 + 0.15

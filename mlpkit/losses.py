@@ -154,9 +154,12 @@ class BCEWithLogits(Loss):
         if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
             raise ValueError(f"BCEWithLogits expected logits of shape (n, 1) or (n,), got {shape}")
         y = _check_labels("BCEWithLogits", y, shape[0])
-        if y.dtype.kind not in "biuf" or not np.all((y == 0) | (y == 1)):
-            bad = y[~((y == 0) | (y == 1))][:1] if y.dtype.kind in "biuf" else y.dtype
-            raise ValueError(f"BCEWithLogits expected labels 0 or 1, got {bad}")
+        if y.dtype.kind not in "biuf":
+            raise TypeError(f"BCEWithLogits expected numeric labels 0 or 1, got dtype {y.dtype}")
+        if not np.all((y == 0) | (y == 1)):
+            raise ValueError(
+                f"BCEWithLogits expected labels 0 or 1, got {y[~((y == 0) | (y == 1))][:1]}"
+            )
         return y
 
     def forward(self, logits: np.ndarray, y: np.ndarray) -> float:

@@ -152,7 +152,9 @@ def test_rejects_non_value():
         mk.draw_graph(3.0)
 
 
-@pytest.mark.parametrize("precision", ["3", -1, 2.5, True])
-def test_rejects_bad_precision(precision):
-    with pytest.raises(ValueError, match=r"precision must be an int >= 0"):
+@pytest.mark.parametrize(
+    "precision, exc", [("3", TypeError), (-1, ValueError), (2.5, TypeError), (True, TypeError)]
+)
+def test_rejects_bad_precision(precision, exc):
+    with pytest.raises(exc, match=r"precision \(decimals shown\) must be an int >= 0"):
         mk.draw_graph(Value(1.0), precision=precision)
