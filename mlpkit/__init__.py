@@ -22,8 +22,31 @@ from .io import save, load
 
 # --- teaching tools --------------------------------------------------------
 from .autograd import Value, Neuron, ValueMLP
-from .graph import draw_graph
-from . import datasets, plot, check
+from . import activations, datasets, metrics, validation
+from ._optional import has_matplotlib as _has_matplotlib
+
+# --- loaded on first use: ``import mlpkit`` needs numpy only ----------------
+# ``mk.plot``, ``mk.graph`` and ``mk.draw_graph`` need matplotlib and raise an
+# ImportError naming ``pip install "mlpkit[plot]"`` without it.
+_LAZY = {"plot": ("mlpkit.plot", None), "check": ("mlpkit.check", None),
+         "graph": ("mlpkit.graph", None), "draw_graph": ("mlpkit.graph", "draw_graph")}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mlpkit' has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "sigmoid", "log_sigmoid", "softmax", "log_softmax", "logsumexp",
@@ -36,5 +59,7 @@ __all__ = [
     "gradcheck", "numerical_gradient", "relative_error", "GradcheckError",
     "save", "load",
     "Value", "Neuron", "ValueMLP", "draw_graph",
-    "datasets", "plot", "check",
+    "datasets", "metrics", "activations", "validation", "plot", "check", "graph",
 ]
+if not _has_matplotlib():  # ``from mlpkit import *`` works with numpy alone
+    __all__ = [name for name in __all__ if name not in ("plot", "graph", "draw_graph")]

@@ -19,5 +19,8 @@ def require_matplotlib(feature: str) -> None:
 
 
 def has_matplotlib() -> bool:
-    """True if matplotlib can be imported (without importing it)."""
-    return importlib.util.find_spec("matplotlib") is not None
+    """True if matplotlib can be imported (found without importing it)."""
+    try:
+        return importlib.util.find_spec("matplotlib") is not None
+    except (ImportError, ValueError):
+        return False

@@ -75,6 +75,17 @@ print(mk.check.__name__, mk.datasets.load_digits()[0].shape, "matplotlib" in sys
     assert out.split() == ["mlpkit.check", "(1797,", "64)", "False"]
 
 
+def test_star_import_without_matplotlib():
+    out = _ok(
+        BLOCK_MATPLOTLIB
+        + """
+from mlpkit import *
+print(MLP.__name__, "plot" in dir(), "matplotlib" in sys.modules)
+"""
+    )
+    assert out.split() == ["MLP", "False", "False"]
+
+
 def test_without_matplotlib_every_entry_point_names_the_extra():
     entry_points = (
         "mk.plot",
