@@ -201,7 +201,9 @@ class Linear(Layer):
         if X.dtype != self.W.data.dtype:
             X = X.astype(self.W.data.dtype)
         self._X = X                                   # cache only what backward needs
-        return X @ self.W.data + self.b.data          # (n, n_out)
+        Y = X @ self.W.data                           # (n, n_out)
+        Y += self.b.data                              # in place: no second (n, n_out) array
+        return Y
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
         if self._X is None:
