@@ -29,6 +29,7 @@ starting values:
   several ``max_norm`` values: the returned total norm and the clipped
   gradients.
 """
+
 import json
 import os
 import sys
@@ -46,22 +47,42 @@ OPTIMIZER_CASES = {
     "sgd_momentum": ("SGD", {"lr": 0.1, "momentum": 0.9}, None),
     "sgd_nesterov": ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}, None),
     "sgd_momentum_weight_decay": ("SGD", {"lr": 0.1, "momentum": 0.8, "weight_decay": 0.01}, None),
-    "sgd_nesterov_weight_decay": ("SGD", {"lr": 0.05, "momentum": 0.5, "nesterov": True,
-                                          "weight_decay": 0.1}, None),
+    "sgd_nesterov_weight_decay": (
+        "SGD",
+        {"lr": 0.05, "momentum": 0.5, "nesterov": True, "weight_decay": 0.1},
+        None,
+    ),
     "sgd_weight_decay": ("SGD", {"lr": 0.2, "weight_decay": 0.05}, None),
     "adam": ("Adam", {"lr": 0.01}, None),
-    "adam_weight_decay": ("Adam", {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6,
-                                   "weight_decay": 0.1}, None),
+    "adam_weight_decay": (
+        "Adam",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1},
+        None,
+    ),
     "adamw": ("AdamW", {"lr": 0.01}, None),
-    "adamw_weight_decay": ("AdamW", {"lr": 0.02, "betas": (0.85, 0.995), "weight_decay": 0.3},
-                           None),
-    "sgd_groups": ("SGD", {"lr": 0.1, "momentum": 0.9},
-                   [{"params": [0], "weight_decay": 0.01}, {"params": [1], "lr": 0.5}]),
-    "adamw_no_decay_on_bias": ("AdamW", {"lr": 0.01, "weight_decay": 0.2},
-                               [{"params": [0]}, {"params": [1], "weight_decay": 0.0}]),
-    "adam_groups": ("Adam", {"lr": 0.01},
-                    [{"params": [0], "lr": 0.03, "betas": (0.5, 0.9)},
-                     {"params": [1], "eps": 1e-3, "weight_decay": 0.5}]),
+    "adamw_weight_decay": (
+        "AdamW",
+        {"lr": 0.02, "betas": (0.85, 0.995), "weight_decay": 0.3},
+        None,
+    ),
+    "sgd_groups": (
+        "SGD",
+        {"lr": 0.1, "momentum": 0.9},
+        [{"params": [0], "weight_decay": 0.01}, {"params": [1], "lr": 0.5}],
+    ),
+    "adamw_no_decay_on_bias": (
+        "AdamW",
+        {"lr": 0.01, "weight_decay": 0.2},
+        [{"params": [0]}, {"params": [1], "weight_decay": 0.0}],
+    ),
+    "adam_groups": (
+        "Adam",
+        {"lr": 0.01},
+        [
+            {"params": [0], "lr": 0.03, "betas": (0.5, 0.9)},
+            {"params": [1], "eps": 1e-3, "weight_decay": 0.5},
+        ],
+    ),
 }
 
 SCHEDULER_CASES = {
@@ -72,7 +93,7 @@ SCHEDULER_CASES = {
     "linear_warmup": ("LinearLR", {}),
     "linear_decay": ("LinearLR", {"start_factor": 0.5, "end_factor": 0.1, "total_iters": 6}),
 }
-EPOCHS = 12          # cosine: up to T_max and a little beyond
+EPOCHS = 12  # cosine: up to T_max and a little beyond
 BASE_LRS = [0.1, 0.4]
 
 
@@ -103,12 +124,14 @@ def run_optimizer(name, kwargs, groups, init, c, G):
 
 def run_scheduler(name, kwargs):
     params = tensors([np.zeros(2), np.zeros(2)])
-    opt = torch.optim.SGD([{"params": [params[0]], "lr": BASE_LRS[0]},
-                           {"params": [params[1]], "lr": BASE_LRS[1]}], lr=1.0)
+    opt = torch.optim.SGD(
+        [{"params": [params[0]], "lr": BASE_LRS[0]}, {"params": [params[1]], "lr": BASE_LRS[1]}],
+        lr=1.0,
+    )
     sched = getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
     lrs = [list(sched.get_last_lr())]
     for _ in range(EPOCHS):
-        opt.step()                                   # (no gradients: nothing moves)
+        opt.step()  # (no gradients: nothing moves)
         sched.step()
         lrs.append(list(sched.get_last_lr()))
     return lrs
@@ -128,8 +151,15 @@ def run_sgd_with_step_lr(init, c, G, epochs=4, per_epoch=2):
             trajectory.append([p.detach().numpy().tolist() for p in params])
             t += 1
         sched.step()
-    return {"lr": 0.2, "momentum": 0.9, "step_size": 2, "gamma": 0.3, "epochs": epochs,
-            "steps_per_epoch": per_epoch, "trajectory": trajectory}
+    return {
+        "lr": 0.2,
+        "momentum": 0.9,
+        "step_size": 2,
+        "gamma": 0.3,
+        "epochs": epochs,
+        "steps_per_epoch": per_epoch,
+        "trajectory": trajectory,
+    }
 
 
 def run_clipping(rng):
@@ -140,9 +170,14 @@ def run_clipping(rng):
         for p, g in zip(params, grads):
             p.grad = torch.tensor(g, dtype=torch.float64)
         total = torch.nn.utils.clip_grad_norm_(params, max_norm)
-        cases.append({"max_norm": max_norm, "grads": [g.tolist() for g in grads],
-                      "total_norm": float(total),
-                      "clipped": [p.grad.numpy().tolist() for p in params]})
+        cases.append(
+            {
+                "max_norm": max_norm,
+                "grads": [g.tolist() for g in grads],
+                "total_norm": float(total),
+                "clipped": [p.grad.numpy().tolist() for p in params],
+            }
+        )
     return cases
 
 
@@ -150,11 +185,13 @@ def main() -> None:
     torch.set_default_dtype(torch.float64)
     rng = np.random.default_rng(2026)
     init = [rng.standard_normal(s) for s in SHAPES]
-    c = [rng.uniform(0.1, 1.0, s) for s in SHAPES]                 # gradient = c * p + G[t]
+    c = [rng.uniform(0.1, 1.0, s) for s in SHAPES]  # gradient = c * p + G[t]
     G = [[rng.standard_normal(s) for s in SHAPES] for _ in range(STEPS)]
     data = {
         "generator": "bench/make_torch_references.py",
-        "torch": torch.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
         "init": [a.tolist() for a in init],
         "c": [a.tolist() for a in c],
         "G": [[a.tolist() for a in step] for step in G],
@@ -163,20 +200,27 @@ def main() -> None:
     }
     for key, (name, kwargs, groups) in OPTIMIZER_CASES.items():
         data["optimizers"][key] = {
-            "optimizer": name, "kwargs": {k: list(v) if isinstance(v, tuple) else v
-                                          for k, v in kwargs.items()},
-            "groups": groups, "trajectory": run_optimizer(name, kwargs, groups, init, c, G)}
+            "optimizer": name,
+            "kwargs": {k: list(v) if isinstance(v, tuple) else v for k, v in kwargs.items()},
+            "groups": groups,
+            "trajectory": run_optimizer(name, kwargs, groups, init, c, G),
+        }
     for key, (name, kwargs) in SCHEDULER_CASES.items():
-        data["schedulers"]["cases"][key] = {"scheduler": name, "kwargs": kwargs,
-                                            "lrs": run_scheduler(name, kwargs)}
+        data["schedulers"]["cases"][key] = {
+            "scheduler": name,
+            "kwargs": kwargs,
+            "lrs": run_scheduler(name, kwargs),
+        }
     data["sgd_with_step_lr"] = run_sgd_with_step_lr(init, c, G)
     data["clipping"] = run_clipping(rng)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(data, f, indent=1)
         f.write("\n")
-    print(f"wrote {os.path.relpath(OUT)} ({os.path.getsize(OUT):,} bytes) with torch "
-          f"{torch.__version__}")
+    print(
+        f"wrote {os.path.relpath(OUT)} ({os.path.getsize(OUT):,} bytes) with torch "
+        f"{torch.__version__}"
+    )
 
 
 if __name__ == "__main__":

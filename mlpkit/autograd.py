@@ -28,7 +28,7 @@ from .mlp import check_sizes
 from .validation import check_positive_int, check_rng
 
 
-def topological_order(root: "Value") -> list["Value"]:
+def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, inputs first and ``root`` last.
 
     Iterative depth-first search: a node is appended only after all of its
@@ -43,7 +43,7 @@ def topological_order(root: "Value") -> list["Value"]:
             order.append(node)
         elif node not in seen:
             seen.add(node)
-            stack.append((node, True))          # revisit after the children
+            stack.append((node, True))  # revisit after the children
             stack.extend((c, False) for c in node._prev if c not in seen)
     return order
 
@@ -53,12 +53,14 @@ def _to_float(x) -> float:
         x = x.item()
     if isinstance(x, Value) or not isinstance(x, numbers.Real):
         shape = f" of shape {x.shape}" if isinstance(x, np.ndarray) else ""
-        raise TypeError("Value expects a real scalar (int, float or numpy scalar), "
-                        f"got {type(x).__name__}{shape}: {x!r:.60}")
+        raise TypeError(
+            "Value expects a real scalar (int, float or numpy scalar), "
+            f"got {type(x).__name__}{shape}: {x!r:.60}"
+        )
     return float(x)
 
 
-def _as_value(x) -> "Value":
+def _as_value(x) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
@@ -96,7 +98,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward")
-    __array_ufunc__ = None      # make numpy defer to Value's reflected operators
+    __array_ufunc__ = None  # make numpy defer to Value's reflected operators
 
     def __init__(self, data, _children: tuple = (), _op: str = "", label: str = ""):
         self.data = data if type(data) is float else _to_float(data)
@@ -117,63 +119,78 @@ class Value:
     def __add__(self, other) -> Value:
         other = _as_value(other)
         out = Value(self.data + other.data, (self, other), "+")
-        def _backward(g):                       # d(a+b)/da = 1, d(a+b)/db = 1
+
+        def _backward(g):  # d(a+b)/da = 1, d(a+b)/db = 1
             self.grad += g
             other.grad += g
+
         out._backward = _backward
         return out
 
     def __sub__(self, other) -> Value:
         other = _as_value(other)
         out = Value(self.data - other.data, (self, other), "-")
-        def _backward(g):                       # d(a-b)/da = 1, d(a-b)/db = -1
+
+        def _backward(g):  # d(a-b)/da = 1, d(a-b)/db = -1
             self.grad += g
             other.grad -= g
+
         out._backward = _backward
         return out
 
     def __mul__(self, other) -> Value:
         other = _as_value(other)
         out = Value(self.data * other.data, (self, other), "*")
-        def _backward(g):                       # d(ab)/da = b, d(ab)/db = a
+
+        def _backward(g):  # d(ab)/da = b, d(ab)/db = a
             self.grad += other.data * g
             other.grad += self.data * g
+
         out._backward = _backward
         return out
 
     def __truediv__(self, other) -> Value:
         other = _as_value(other)
         if other.data == 0:
-            raise ZeroDivisionError(f"division by zero: {self.data!r} / {other!r}; the quotient "
-                                    "and its derivative -a/b^2 are undefined at b = 0")
+            raise ZeroDivisionError(
+                f"division by zero: {self.data!r} / {other!r}; the quotient "
+                "and its derivative -a/b^2 are undefined at b = 0"
+            )
         out = Value(self.data / other.data, (self, other), "/")
-        def _backward(g):                       # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+
+        def _backward(g):  # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
             self.grad += g / other.data
             other.grad -= self.data / other.data**2 * g
+
         out._backward = _backward
         return out
 
     def __pow__(self, k: int | float) -> Value:
         if isinstance(k, Value) or not isinstance(k, numbers.Real):
-            raise TypeError("Value ** k needs a constant int or float exponent k, got "
-                            f"{type(k).__name__}; for a variable exponent use (k * x.log()).exp()")
+            raise TypeError(
+                "Value ** k needs a constant int or float exponent k, got "
+                f"{type(k).__name__}; for a variable exponent use (k * x.log()).exp()"
+            )
         x = self.data
         if x < 0 and not float(k).is_integer():
             raise ValueError(f"negative base {x} with non-integer exponent {k}")
         if not math.isfinite(k):
             raise ValueError(f"Value ** k needs a finite exponent, got {k}")
         if x == 0 and k < 0:
-            raise ZeroDivisionError(f"Value({x!r}) ** {k}: zero cannot be raised to a negative "
-                                    "power")
+            raise ZeroDivisionError(
+                f"Value({x!r}) ** {k}: zero cannot be raised to a negative power"
+            )
         if k == 0:
-            d = 0.0                             # x^0 = 1 is constant, also at x = 0
+            d = 0.0  # x^0 = 1 is constant, also at x = 0
         elif x == 0 and k < 1:
-            d = math.inf                        # k x^(k-1) grows without bound near 0
+            d = math.inf  # k x^(k-1) grows without bound near 0
         else:
-            d = k * x ** (k - 1)                # d(x^k)/dx = k x^(k-1)
-        out = Value(x ** k, (self,), f"**{k:g}")
+            d = k * x ** (k - 1)  # d(x^k)/dx = k x^(k-1)
+        out = Value(x**k, (self,), f"**{k:g}")
+
         def _backward(g):
             self.grad += d * g
+
         out._backward = _backward
         return out
 
@@ -183,43 +200,56 @@ class Value:
             return NotImplemented
         c = float(base)
         if not (c > 0 and math.isfinite(c)):
-            raise ValueError(f"c ** Value needs a finite base c > 0 (its derivative is "
-                             f"log(c) c^x), got {base!r}")
+            raise ValueError(
+                f"c ** Value needs a finite base c > 0 (its derivative is log(c) c^x), got {base!r}"
+            )
         try:
-            y = c ** self.data
+            y = c**self.data
         except OverflowError:
             raise OverflowError(f"{c!r} ** {self.data!r} is too large for a float") from None
         return self._unary(y, math.log(c) * y, f"{c:g}**")
 
     def __neg__(self) -> Value:
         out = Value(-self.data, (self,), "neg")
+
         def _backward(g):
             self.grad -= g
+
         out._backward = _backward
         return out
 
     # reflected forms: 2 + v, 2 * v, 1 - v, 1 / v
-    def __radd__(self, other) -> Value: return _as_value(other) + self
-    def __rmul__(self, other) -> Value: return _as_value(other) * self
-    def __rsub__(self, other) -> Value: return _as_value(other) - self
-    def __rtruediv__(self, other) -> Value: return _as_value(other) / self
+    def __radd__(self, other) -> Value:
+        return _as_value(other) + self
+
+    def __rmul__(self, other) -> Value:
+        return _as_value(other) * self
+
+    def __rsub__(self, other) -> Value:
+        return _as_value(other) - self
+
+    def __rtruediv__(self, other) -> Value:
+        return _as_value(other) / self
 
     # ---- functions of one variable ---------------------------------------
     def _unary(self, y: float, dy_dx: float, op: str) -> Value:
         out = Value(y, (self,), op)
-        def _backward(g):                       # chain rule: dL/dx = dy/dx * dL/dy
+
+        def _backward(g):  # chain rule: dL/dx = dy/dx * dL/dy
             self.grad += dy_dx * g
+
         out._backward = _backward
         return out
 
     def exp(self) -> Value:
         try:
             e = math.exp(self.data)
-        except OverflowError:                   # above log(largest float) = 709.78...
-            raise OverflowError(f"exp({self.data}) is too large for a float (exp overflows above "
-                                "709.78); subtract the largest logit first, as cross_entropy does"
-                                ) from None
-        return self._unary(e, e, "exp")         # (e^x)' = e^x
+        except OverflowError:  # above log(largest float) = 709.78...
+            raise OverflowError(
+                f"exp({self.data}) is too large for a float (exp overflows above "
+                "709.78); subtract the largest logit first, as cross_entropy does"
+            ) from None
+        return self._unary(e, e, "exp")  # (e^x)' = e^x
 
     def log(self) -> Value:
         if self.data <= 0:
@@ -231,11 +261,11 @@ class Value:
         return self._unary(t, 1.0 - t * t, "tanh")
 
     def relu(self) -> Value:
-        x = self.data                           # derivative at 0 taken as 0
+        x = self.data  # derivative at 0 taken as 0
         return self._unary(max(x, 0.0), 1.0 if x > 0 else 0.0, "relu")
 
     def sigmoid(self) -> Value:
-        x = self.data                           # two branches: exp never overflows
+        x = self.data  # two branches: exp never overflows
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
         return self._unary(s, s * (1.0 - s), "sigmoid")
 
@@ -274,8 +304,11 @@ def cross_entropy(logits: list, label: int) -> Value:
     Stable: the largest logit (a constant) is subtracted before ``exp``; this
     changes neither the loss nor its gradient.
     """
-    if isinstance(label, bool) or not isinstance(label, numbers.Integral) \
-            or not 0 <= label < len(logits):
+    if (
+        isinstance(label, bool)
+        or not isinstance(label, numbers.Integral)
+        or not 0 <= label < len(logits)
+    ):
         raise ValueError(f"label must be an int in [0, {len(logits)}), got {label!r}")
     logits = [_as_value(z) for z in logits]
     m = Value(max(z.data for z in logits), label="max")
@@ -292,8 +325,9 @@ def _check_activation(activation) -> str:
         return activation
     valid = activations.names("value_method") + ["identity"]
     if not isinstance(activation, str):
-        raise TypeError(f"activation must be one of {valid}, got {type(activation).__name__} "
-                        f"{activation!r}")
+        raise TypeError(
+            f"activation must be one of {valid}, got {type(activation).__name__} {activation!r}"
+        )
     if activation not in valid:
         raise ValueError(f"activation must be one of {valid}, got {activation!r}")
     return activation
@@ -313,20 +347,24 @@ class Neuron:
         Draws the weights from ``N(0, 1/n_in)``; the bias starts at zero.
     """
 
-    def __init__(self, n_in: int, activation: str = "tanh", *, rng: np.random.Generator | None = None):
+    def __init__(
+        self, n_in: int, activation: str = "tanh", *, rng: np.random.Generator | None = None
+    ):
         n_in = check_positive_int("n_in (the number of inputs of a Neuron)", n_in)
         self.activation = _check_activation(activation)
         check_rng("rng (Neuron draws its weights with it)", rng)
-        self._method = activations.get(activation).value_method if activation != "identity" \
-            else None
+        self._method = (
+            activations.get(activation).value_method if activation != "identity" else None
+        )
         self.w = [Value(x) for x in rng.normal(0.0, 1.0 / math.sqrt(n_in), size=n_in)]
         self.b = Value(0.0)
 
     def __call__(self, x: list) -> Value:
         if not hasattr(x, "__len__") or len(x) != len(self.w):
             got = f"{len(x)} inputs" if hasattr(x, "__len__") else f"{type(x).__name__} {x!r:.40}"
-            raise ValueError(f"Neuron(n_in={len(self.w)}) expected a list of {len(self.w)} "
-                             f"inputs, got {got}")
+            raise ValueError(
+                f"Neuron(n_in={len(self.w)}) expected a list of {len(self.w)} inputs, got {got}"
+            )
         z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return z if self._method is None else getattr(z, self._method)()
 
@@ -348,22 +386,32 @@ class ValueMLP:
     before each new one.
     """
 
-    def __init__(self, sizes: list[int], activation: str = "relu", *, rng: np.random.Generator | None = None):
+    def __init__(
+        self, sizes: list[int], activation: str = "relu", *, rng: np.random.Generator | None = None
+    ):
         self.sizes = check_sizes(sizes)
         self.activation = _check_activation(activation)
-        self.layers = [[Neuron(n_in, activation if l < len(sizes) - 2 else "identity", rng=rng)
-                        for _ in range(n_out)]
-                       for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+        self.layers = [
+            [
+                Neuron(n_in, activation if l < len(sizes) - 2 else "identity", rng=rng)
+                for _ in range(n_out)
+            ]
+            for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
+        ]
 
     def __repr__(self) -> str:
-        return (f"ValueMLP({self.sizes}, activation={self.activation!r})  "
-                f"# {len(self.parameters())} parameters")
+        return (
+            f"ValueMLP({self.sizes}, activation={self.activation!r})  "
+            f"# {len(self.parameters())} parameters"
+        )
 
     @classmethod
     def from_arrays(cls, weights: list, biases: list, activation: str = "relu") -> ValueMLP:
         """Build from arrays ``W_l`` (n_in, n_out) and ``b_l`` (n_out,), e.g. an ``mk.MLP``'s."""
         if len(weights) != len(biases) or not weights:
-            raise ValueError(f"need as many weights as biases (>= 1), got {len(weights)} and {len(biases)}")
+            raise ValueError(
+                f"need as many weights as biases (>= 1), got {len(weights)} and {len(biases)}"
+            )
         for l, W in enumerate(weights, start=1):
             if np.ndim(W) != 2:
                 raise ValueError(f"layer {l}: expected W of shape (n_in, n_out), got {np.shape(W)}")
@@ -372,8 +420,10 @@ class ValueMLP:
         for l, (W, b, layer) in enumerate(zip(weights, biases, model.layers), start=1):
             W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
             if W.shape != (len(layer[0].w), len(layer)) or b.shape != (len(layer),):
-                raise ValueError(f"layer {l}: expected W {(len(layer[0].w), len(layer))} and b "
-                                 f"{(len(layer),)}, got {W.shape} and {b.shape}")
+                raise ValueError(
+                    f"layer {l}: expected W {(len(layer[0].w), len(layer))} and b "
+                    f"{(len(layer),)}, got {W.shape} and {b.shape}"
+                )
             for j, neuron in enumerate(layer):
                 neuron.w = [Value(W[i, j], label=f"W{l}[{i},{j}]") for i in range(W.shape[0])]
                 neuron.b = Value(b[j], label=f"b{l}[{j}]")

@@ -1,8 +1,9 @@
 """Check backward passes against float64 central differences."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -18,9 +19,11 @@ def _require_float64(what: str, a: np.ndarray) -> None:
     if a.dtype.kind != "f":
         raise TypeError(f"gradcheck needs a float64 array for {what}, got dtype {a.dtype}")
     if a.dtype != np.float64:
-        raise TypeError(f"gradcheck needs float64, but {what} is {a.dtype}: central differences "
-                        "in float32 carry errors near 1e-3 and cannot check a gradient; "
-                        "build the model with dtype=np.float64")
+        raise TypeError(
+            f"gradcheck needs float64, but {what} is {a.dtype}: central differences "
+            "in float32 carry errors near 1e-3 and cannot check a gradient; "
+            "build the model with dtype=np.float64"
+        )
 
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -57,6 +60,7 @@ def relative_error(a, b) -> float:
 @dataclass
 class GradcheckResult:
     """Relative error of every checked tensor (see :func:`relative_error`)."""
+
     errors: dict = field(default_factory=dict)
     tol: float = 1e-7
 
@@ -72,8 +76,10 @@ class GradcheckResult:
         return self.passed
 
     def __repr__(self) -> str:
-        return (f"GradcheckResult(passed={self.passed}, max_rel_error={self.max_error:.2e}, "
-                f"tensors={len(self.errors)}, tol={self.tol:.0e})")
+        return (
+            f"GradcheckResult(passed={self.passed}, max_rel_error={self.max_error:.2e}, "
+            f"tensors={len(self.errors)}, tol={self.tol:.0e})"
+        )
 
     def __str__(self) -> str:
         rows = [f"  {name:<24} {err:.2e}" for name, err in self.errors.items()]
@@ -94,14 +100,25 @@ def _compare(name, analytic, numeric, tol, result, raise_on_failure) -> None:
     result.errors[name] = err
     if err >= tol and raise_on_failure:
         i = np.unravel_index(np.argmax(np.abs(analytic - numeric)), np.shape(analytic))
-        raise GradcheckError(f"gradient of {name} is wrong: relative error {err:.2e} >= {tol:.0e}; "
-                             f"worst at index {tuple(int(k) for k in i)}: "
-                             f"analytic {analytic[i]:.10g} vs numeric {numeric[i]:.10g}")
+        raise GradcheckError(
+            f"gradient of {name} is wrong: relative error {err:.2e} >= {tol:.0e}; "
+            f"worst at index {tuple(int(k) for k in i)}: "
+            f"analytic {analytic[i]:.10g} vs numeric {numeric[i]:.10g}"
+        )
 
 
-def gradcheck(target, X, *, y=None, loss: Loss | None = None, grad=None,
-              rng: np.random.Generator | None = None, eps: float = 1e-6, tol: float = 1e-7,
-              raise_on_failure: bool = True) -> GradcheckResult:
+def gradcheck(
+    target,
+    X,
+    *,
+    y=None,
+    loss: Loss | None = None,
+    grad=None,
+    rng: np.random.Generator | None = None,
+    eps: float = 1e-6,
+    tol: float = 1e-7,
+    raise_on_failure: bool = True,
+) -> GradcheckResult:
     """Compare a backward pass with float64 central differences.
 
     Four forms:
@@ -128,17 +145,27 @@ def gradcheck(target, X, *, y=None, loss: Loss | None = None, grad=None,
 
     if isinstance(target, Loss):
         if y is None:
-            raise ValueError("gradcheck of a loss needs its targets: gradcheck(loss_fn, logits, y=y)")
+            raise ValueError(
+                "gradcheck of a loss needs its targets: gradcheck(loss_fn, logits, y=y)"
+            )
         target(X, y)
-        check(f"{target!r} d/dlogits", target.backward(), numerical_gradient(lambda: target(X, y), X, eps))
+        check(
+            f"{target!r} d/dlogits",
+            target.backward(),
+            numerical_gradient(lambda: target(X, y), X, eps),
+        )
         return result
     if not isinstance(target, Layer):
         if not callable(target) or grad is None:
-            raise TypeError("gradcheck expects a Layer, a Loss, or a function f(x) with grad=; "
-                            f"got {type(target).__name__}" + (" without grad=" if grad is None else ""))
+            raise TypeError(
+                "gradcheck expects a Layer, a Loss, or a function f(x) with grad=; "
+                f"got {type(target).__name__}" + (" without grad=" if grad is None else "")
+            )
         grad = np.asarray(grad, dtype=np.float64)
         if grad.shape != X.shape:
-            raise ValueError(f"gradcheck: grad= must have the shape of x, {X.shape}, got {grad.shape}")
+            raise ValueError(
+                f"gradcheck: grad= must have the shape of x, {X.shape}, got {grad.shape}"
+            )
         check("f d/dx", grad, numerical_gradient(lambda: target(X), X, eps))
         return result
 
@@ -151,16 +178,20 @@ def gradcheck(target, X, *, y=None, loss: Loss | None = None, grad=None,
 
         def f():
             return loss(target.forward(X), y)
+
         f()
         upstream = loss.backward()
     else:
         if not isinstance(rng, np.random.Generator):
-            raise ValueError("gradcheck of a layer draws a random upstream gradient; "
-                             "pass rng=np.random.default_rng(seed) (or loss= and y=)")
+            raise ValueError(
+                "gradcheck of a layer draws a random upstream gradient; "
+                "pass rng=np.random.default_rng(seed) (or loss= and y=)"
+            )
         upstream = rng.standard_normal(target.forward(X).shape)
 
         def f():
             return float(np.sum(upstream * target.forward(X)))
+
         f()
     dX = target.backward(upstream)
     analytic = {name: p.grad.copy() for name, p in named}

@@ -14,6 +14,7 @@ Every layer has a ``training`` flag, set by ``train()`` and ``eval()`` as in
 PyTorch; only :class:`Dropout` behaves differently in the two modes.
 ``state_dict()`` / ``load_state_dict()`` copy the parameters out and back in.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -55,18 +56,18 @@ class Layer:
 
     training: bool = True
 
-    def train(self, mode: bool = True) -> "Layer":
+    def train(self, mode: bool = True) -> Layer:
         """Put the layer in training mode (``mode=False``: evaluation mode); return it."""
         if not isinstance(mode, (bool, np.bool_)):
             raise TypeError(f"train(mode) expects True or False, got {mode!r}")
         self.training = bool(mode)
         return self
 
-    def eval(self) -> "Layer":
+    def eval(self) -> Layer:
         """Evaluation mode (``train(False)``): Dropout passes its input through."""
         return self.train(False)
 
-    def _named_parameters(self) -> list[tuple[str, "Parameter"]]:
+    def _named_parameters(self) -> list[tuple[str, Parameter]]:
         params = self.parameters()
         names = [p.name for p in params]
         if all(names) and len(set(names)) == len(names):
@@ -91,24 +92,31 @@ class Layer:
         a bad dict leaves the model unchanged (``ValueError`` / ``TypeError``).
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict expects a dict of arrays (from state_dict()), "
-                            f"got {type(state_dict).__name__}")
+            raise TypeError(
+                f"load_state_dict expects a dict of arrays (from state_dict()), "
+                f"got {type(state_dict).__name__}"
+            )
         named = self._named_parameters()
         expected, got = [n for n, _ in named], list(state_dict.keys())
         if set(got) != set(expected):
             missing = [k for k in expected if k not in state_dict]
             extra = [k for k in got if k not in set(expected)]
-            raise ValueError(f"load_state_dict: keys do not match this {type(self).__name__}; "
-                             f"missing {missing}, unexpected {extra}")
+            raise ValueError(
+                f"load_state_dict: keys do not match this {type(self).__name__}; "
+                f"missing {missing}, unexpected {extra}"
+            )
         arrays = {}
         for name, p in named:
             a = state_dict[name]
             if not isinstance(a, np.ndarray):
-                raise TypeError(f"load_state_dict: {name!r} must be a numpy array, "
-                                f"got {type(a).__name__}")
+                raise TypeError(
+                    f"load_state_dict: {name!r} must be a numpy array, got {type(a).__name__}"
+                )
             if a.shape != p.data.shape or a.dtype != p.data.dtype:
-                raise ValueError(f"load_state_dict: {name!r} should be {p.data.dtype} of shape "
-                                 f"{p.data.shape}, got {a.dtype} of shape {a.shape}")
+                raise ValueError(
+                    f"load_state_dict: {name!r} should be {p.data.dtype} of shape "
+                    f"{p.data.shape}, got {a.dtype} of shape {a.shape}"
+                )
             arrays[name] = a
         for name, p in named:
             p.data[...] = arrays[name]
@@ -119,7 +127,7 @@ class Layer:
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
         raise NotImplementedError
 
-    _cache_attrs: tuple[str, ...] = ()     # names of the arrays kept for backward
+    _cache_attrs: tuple[str, ...] = ()  # names of the arrays kept for backward
 
     def parameters(self) -> list[Parameter]:
         return []
@@ -130,8 +138,11 @@ class Layer:
         Empty before the first forward pass.  ``sum(a.nbytes for a in
         layer.cached().values())`` is the memory the layer holds for a batch.
         """
-        return {name.lstrip("_"): getattr(self, name) for name in self._cache_attrs
-                if getattr(self, name, None) is not None}
+        return {
+            name.lstrip("_"): getattr(self, name)
+            for name in self._cache_attrs
+            if getattr(self, name, None) is not None
+        }
 
     def zero_grad(self) -> None:
         for p in self.parameters():
@@ -144,12 +155,15 @@ class Layer:
         return f"{type(self).__name__}()"
 
     def _not_run(self):
-        return RuntimeError(f"{self!r}.backward was called before forward; "
-                            "call forward(X) first so the layer can cache what it needs")
+        return RuntimeError(
+            f"{self!r}.backward was called before forward; "
+            "call forward(X) first so the layer can cache what it needs"
+        )
 
 
-def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
-                 scale: float = 0.01) -> np.ndarray:
+def init_weights(
+    n_in: int, n_out: int, init: str, rng: np.random.Generator, scale: float = 0.01
+) -> np.ndarray:
     """Draw a float64 weight matrix of shape (n_in, n_out).
 
     ``"he"``: normal, std ``sqrt(2 / n_in)`` (for ReLU).  ``"glorot"`` or
@@ -181,8 +195,15 @@ class Linear(Layer):
 
     _cache_attrs = ("_X",)
 
-    def __init__(self, n_in: int, n_out: int, rng: np.random.Generator | None = None,
-                 dtype=np.float64, init: str = "glorot", scale: float = 0.01):
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        rng: np.random.Generator | None = None,
+        dtype=np.float64,
+        init: str = "glorot",
+        scale: float = 0.01,
+    ):
         n_in, n_out = check_positive_int("n_in", n_in), check_positive_int("n_out", n_out)
         dtype = check_dtype(dtype)
         W = init_weights(n_in, n_out, init, rng, scale).astype(dtype)
@@ -194,15 +215,16 @@ class Linear(Layer):
     def forward(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"Linear(n_in={self.n_in}) expected X of shape (n, {self.n_in}), "
-                             f"got {X.shape}")
+            raise ValueError(
+                f"Linear(n_in={self.n_in}) expected X of shape (n, {self.n_in}), got {X.shape}"
+            )
         if X.dtype.kind not in "biuf":
             raise TypeError(f"Linear expected numeric X, got dtype {X.dtype}")
         if X.dtype != self.W.data.dtype:
             X = X.astype(self.W.data.dtype)
-        self._X = X                                   # cache only what backward needs
-        Y = X @ self.W.data                           # (n, n_out)
-        Y += self.b.data                              # in place: no second (n, n_out) array
+        self._X = X  # cache only what backward needs
+        Y = X @ self.W.data  # (n, n_out)
+        Y += self.b.data  # in place: no second (n, n_out) array
         return Y
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
@@ -210,13 +232,15 @@ class Linear(Layer):
             raise self._not_run()
         dY = np.asarray(dY)
         if dY.shape != (self._X.shape[0], self.n_out):
-            raise ValueError(f"{self!r}.backward expected dY of shape ({self._X.shape[0]}, "
-                             f"{self.n_out}) to match its output, got {dY.shape}")
+            raise ValueError(
+                f"{self!r}.backward expected dY of shape ({self._X.shape[0]}, "
+                f"{self.n_out}) to match its output, got {dY.shape}"
+            )
         if dY.dtype != self.W.data.dtype:
             dY = dY.astype(self.W.data.dtype)
-        np.matmul(self._X.T, dY, out=self.W.grad)    # dW = X^T dY   (n_in, n_out)
-        np.sum(dY, axis=0, out=self.b.grad)          # db = sum over the batch  (n_out,)
-        return dY @ self.W.data.T if need_input_grad else None   # dX (n, n_in)
+        np.matmul(self._X.T, dY, out=self.W.grad)  # dW = X^T dY   (n_in, n_out)
+        np.sum(dY, axis=0, out=self.b.grad)  # db = sum over the batch  (n_out,)
+        return dY @ self.W.data.T if need_input_grad else None  # dX (n, n_in)
 
     def parameters(self) -> list[Parameter]:
         return [self.W, self.b]
@@ -240,7 +264,7 @@ class ReLU(Layer):
     def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
         if self._mask is None:
             raise self._not_run()
-        return dY * self._mask                       # dX = dY where X > 0, else 0
+        return dY * self._mask  # dX = dY where X > 0, else 0
 
 
 class Tanh(Layer):
@@ -258,7 +282,7 @@ class Tanh(Layer):
     def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
         if self._Y is None:
             raise self._not_run()
-        return dY * (1 - self._Y * self._Y)          # tanh' = 1 - tanh^2
+        return dY * (1 - self._Y * self._Y)  # tanh' = 1 - tanh^2
 
 
 class Sigmoid(Layer):
@@ -277,7 +301,7 @@ class Sigmoid(Layer):
     def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
         if self._Y is None:
             raise self._not_run()
-        return dY * self._Y * (1 - self._Y)          # sigma' = sigma (1 - sigma)
+        return dY * self._Y * (1 - self._Y)  # sigma' = sigma (1 - sigma)
 
 
 class Identity(Layer):
@@ -328,19 +352,21 @@ class Dropout(Layer):
             return X
         X = np.asarray(X)
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-        keep = self.rng.random(X.shape, dtype=dtype) >= self.p     # kept with prob 1 - p
-        self._mask = keep * dtype.type(1 / (1 - self.p))             # 0 or 1/(1-p)
+        keep = self.rng.random(X.shape, dtype=dtype) >= self.p  # kept with prob 1 - p
+        self._mask = keep * dtype.type(1 / (1 - self.p))  # 0 or 1/(1-p)
         return X * self._mask
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
         if not self._ran:
             raise self._not_run()
-        if self._mask is None:                       # evaluation mode, or p == 0
+        if self._mask is None:  # evaluation mode, or p == 0
             return dY
         if np.shape(dY) != self._mask.shape:
-            raise ValueError(f"{self!r}.backward expected dY of shape {self._mask.shape} to "
-                             f"match its output, got {np.shape(dY)}")
-        return dY * self._mask                       # same mask as the forward pass
+            raise ValueError(
+                f"{self!r}.backward expected dY of shape {self._mask.shape} to "
+                f"match its output, got {np.shape(dY)}"
+            )
+        return dY * self._mask  # same mask as the forward pass
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p!r})"
@@ -357,8 +383,9 @@ class Sequential(Layer):
     def __init__(self, *layers: Layer):
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                raise TypeError(f"Sequential expects Layer objects, got {type(layer).__name__} "
-                                f"at position {i}")
+                raise TypeError(
+                    f"Sequential expects Layer objects, got {type(layer).__name__} at position {i}"
+                )
         self.layers = list(layers)
 
     def forward(self, X: np.ndarray) -> np.ndarray:
@@ -368,7 +395,7 @@ class Sequential(Layer):
 
     def backward(self, dY: np.ndarray, need_input_grad: bool = True):
         first = 0
-        if not need_input_grad:      # skip layers below the first one with parameters
+        if not need_input_grad:  # skip layers below the first one with parameters
             first = next((i for i, l in enumerate(self.layers) if l.parameters()), 0)
         for i in range(len(self.layers) - 1, first - 1, -1):
             dY = self.layers[i].backward(dY, need_input_grad=need_input_grad or i > first)
@@ -377,7 +404,7 @@ class Sequential(Layer):
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def train(self, mode: bool = True) -> "Sequential":
+    def train(self, mode: bool = True) -> Sequential:
         """Set ``training`` on this container and on every layer in it; return it."""
         super().train(mode)
         for layer in self.layers:
@@ -385,13 +412,19 @@ class Sequential(Layer):
         return self
 
     def _named_parameters(self) -> list[tuple[str, Parameter]]:
-        return [(f"{i}.{name}", p) for i, layer in enumerate(self.layers)
-                for name, p in layer._named_parameters()]
+        return [
+            (f"{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer._named_parameters()
+        ]
 
     def cached(self) -> dict[str, np.ndarray]:
         """Every layer's cached arrays, keyed ``"<index>.<name>"`` (e.g. ``"0.X"``)."""
-        return {f"{i}.{name}": a for i, layer in enumerate(self.layers)
-                for name, a in layer.cached().items()}
+        return {
+            f"{i}.{name}": a
+            for i, layer in enumerate(self.layers)
+            for name, a in layer.cached().items()
+        }
 
     def __len__(self) -> int:
         return len(self.layers)

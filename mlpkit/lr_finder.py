@@ -1,6 +1,7 @@
 """The learning-rate range test (Smith, 2017): train briefly while the learning
 rate grows exponentially, and watch where the loss starts to fall and where it
 blows up."""
+
 from __future__ import annotations
 
 import math
@@ -16,9 +17,20 @@ from .validation import check_positive_int, check_real, check_rng
 __all__ = ["lr_range_test"]
 
 
-def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
-                  rng: np.random.Generator, lr_min: float = 1e-5, lr_max: float = 1.0,
-                  n_steps: int = 100, batch_size: int = 32, stop_factor: float = 4.0) -> dict:
+def lr_range_test(
+    model: Layer,
+    loss_fn: Loss,
+    optimizer: Optimizer,
+    X,
+    y,
+    *,
+    rng: np.random.Generator,
+    lr_min: float = 1e-5,
+    lr_max: float = 1.0,
+    n_steps: int = 100,
+    batch_size: int = 32,
+    stop_factor: float = 4.0,
+) -> dict:
     """Loss against learning rate over ``n_steps`` minibatch steps; the model is left unchanged.
 
     Step ``i`` (0-based) sets every parameter group's learning rate to
@@ -59,20 +71,25 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
         learning rate of each step and the loss of its batch (before the step).
     """
     if not isinstance(model, Layer):
-        raise TypeError(f"lr_range_test expects a model such as mk.MLP(...), got "
-                        f"{type(model).__name__}")
+        raise TypeError(
+            f"lr_range_test expects a model such as mk.MLP(...), got {type(model).__name__}"
+        )
     if not isinstance(loss_fn, Loss):
-        raise TypeError(f"lr_range_test expects a loss object such as mk.SoftmaxCrossEntropy(), "
-                        f"got {loss_fn!r}")
+        raise TypeError(
+            f"lr_range_test expects a loss object such as mk.SoftmaxCrossEntropy(), got {loss_fn!r}"
+        )
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"lr_range_test expects an optimiser such as mk.SGD(model.parameters(), "
-                        f"lr=0.1), got {type(optimizer).__name__}")
+        raise TypeError(
+            f"lr_range_test expects an optimiser such as mk.SGD(model.parameters(), "
+            f"lr=0.1), got {type(optimizer).__name__}"
+        )
     check_rng("rng (lr_range_test shuffles the examples with it)", rng)
     lr_min = check_real("lr_min", lr_min, low=0.0, low_open=True)
     lr_max = check_real("lr_max", lr_max, low=0.0, low_open=True)
     if lr_max <= lr_min:
-        raise ValueError(f"lr_max must be larger than lr_min, got lr_min={lr_min!r} and "
-                         f"lr_max={lr_max!r}")
+        raise ValueError(
+            f"lr_max must be larger than lr_min, got lr_min={lr_min!r} and lr_max={lr_max!r}"
+        )
     n_steps = check_positive_int("n_steps", n_steps, minimum=2)
     batch_size = check_positive_int("batch_size", batch_size)
     stop_factor = check_real("stop_factor", stop_factor, low=1.0, low_open=True)
@@ -95,7 +112,7 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
             for lr in lrs:
                 if pos >= n:
                     order, pos = rng.permutation(n), 0
-                idx = order[pos:pos + batch_size]
+                idx = order[pos : pos + batch_size]
                 pos += batch_size
                 for g in optimizer.param_groups:
                     g["lr"] = float(lr)
@@ -116,7 +133,7 @@ def lr_range_test(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *,
         model.train(was_training)
         for k, g in generators.items():
             g.bit_generator.state = saved_rngs[k]
-    return {"lr": lrs[:len(losses)].copy(), "loss": np.array(losses)}
+    return {"lr": lrs[: len(losses)].copy(), "loss": np.array(losses)}
 
 
 def _dropout_generators(layer) -> list[np.random.Generator]:

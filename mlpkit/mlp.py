@@ -1,4 +1,5 @@
 """The multilayer perceptron: Linear, activation, (Dropout,) ..., Linear (logits)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,11 +18,14 @@ def check_sizes(sizes) -> list[int]:
     if isinstance(sizes, (tuple, np.ndarray)):
         sizes = list(sizes)
     if not isinstance(sizes, list):
-        raise TypeError(f"sizes must be a list of at least two widths [n_in, ..., n_out], "
-                        f"got {type(sizes).__name__} {sizes!r:.60}")
+        raise TypeError(
+            f"sizes must be a list of at least two widths [n_in, ..., n_out], "
+            f"got {type(sizes).__name__} {sizes!r:.60}"
+        )
     if len(sizes) < 2:
-        raise ValueError(f"sizes must be a list of at least two widths [n_in, ..., n_out], "
-                         f"got {sizes!r}")
+        raise ValueError(
+            f"sizes must be a list of at least two widths [n_in, ..., n_out], got {sizes!r}"
+        )
     return [check_positive_int(f"every width in sizes (here {sizes!r:.50})", s) for s in sizes]
 
 
@@ -52,21 +56,29 @@ class MLP(Sequential):
         every hidden activation; 0 (the default) inserts none.
     """
 
-    def __init__(self, sizes, activation: str = "relu", rng: np.random.Generator | None = None,
-                 dtype=np.float64, init: str = "auto", scale: float = 0.01,
-                 dropout: float = 0.0):
+    def __init__(
+        self,
+        sizes,
+        activation: str = "relu",
+        rng: np.random.Generator | None = None,
+        dtype=np.float64,
+        init: str = "auto",
+        scale: float = 0.01,
+        dropout: float = 0.0,
+    ):
         sizes = check_sizes(sizes)
         act = activations.get(activation, need="layer")
         if not isinstance(init, str):
-            raise TypeError(f"init must be one of {('auto',) + INITS}, got "
-                            f"{type(init).__name__} {init!r}")
+            raise TypeError(
+                f"init must be one of {('auto',) + INITS}, got {type(init).__name__} {init!r}"
+            )
         if init != "auto" and init not in INITS:
             raise ValueError(f"init must be one of {('auto',) + INITS}, got {init!r}")
         dtype = check_dtype(dtype)
-        check_rng("rng (MLP draws its weights with it; mlpkit never seeds a global generator)",
-                  rng)
-        dropout = check_real("dropout (the drop probability)", dropout, low=0.0, high=1.0,
-                             high_open=True)
+        check_rng("rng (MLP draws its weights with it; mlpkit never seeds a global generator)", rng)
+        dropout = check_real(
+            "dropout (the drop probability)", dropout, low=0.0, high=1.0, high_open=True
+        )
         self.sizes = sizes
         self.activation = activation
         self.dtype = dtype
@@ -74,7 +86,7 @@ class MLP(Sequential):
         how = act.init if init == "auto" else init
         layers = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            if layers:                               # after every hidden activation
+            if layers:  # after every hidden activation
                 layers.append(act.layer())
                 if dropout:
                     layers.append(Dropout(dropout, rng))
@@ -87,8 +99,12 @@ class MLP(Sequential):
         return sum(p.data.size for p in self.parameters())
 
     def __repr__(self) -> str:
-        arch = " -> ".join(repr(layer) if isinstance(layer, (Linear, Dropout))
-                           else type(layer).__name__ for layer in self.layers)
+        arch = " -> ".join(
+            repr(layer) if isinstance(layer, (Linear, Dropout)) else type(layer).__name__
+            for layer in self.layers
+        )
         drop = f", dropout={self.dropout!r}" if self.dropout else ""
-        return (f"MLP({self.sizes}, activation={self.activation!r}, dtype={self.dtype.name}"
-                f"{drop})  # {arch}; {self.n_params} parameters")
+        return (
+            f"MLP({self.sizes}, activation={self.activation!r}, dtype={self.dtype.name}"
+            f"{drop})  # {arch}; {self.n_params} parameters"
+        )

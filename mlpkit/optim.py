@@ -12,6 +12,7 @@ every hyper-parameter from it, so a scheduler (or you) may change
 Also here: :func:`clip_grad_norm` (``torch.nn.utils.clip_grad_norm_``) and
 :func:`no_decay_groups` (no weight decay on biases).
 """
+
 from __future__ import annotations
 
 import math
@@ -27,18 +28,21 @@ __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "clip_grad_norm", "no_decay_grou
 
 def _as_param_list(params, who: str) -> list[Parameter]:
     if hasattr(params, "parameters") and callable(params.parameters):
-        params = params.parameters()                 # a model: take its parameters
+        params = params.parameters()  # a model: take its parameters
     if isinstance(params, Parameter):
         params = [params]
     try:
         params = list(params)
     except TypeError:
-        raise TypeError(f"{who} expects an iterable of Parameters, e.g. model.parameters(), "
-                        f"got {type(params).__name__}") from None
+        raise TypeError(
+            f"{who} expects an iterable of Parameters, e.g. model.parameters(), "
+            f"got {type(params).__name__}"
+        ) from None
     for p in params:
         if not isinstance(p, Parameter):
-            raise TypeError(f"{who} expects Parameters, e.g. model.parameters(), "
-                            f"got a {type(p).__name__}")
+            raise TypeError(
+                f"{who} expects Parameters, e.g. model.parameters(), got a {type(p).__name__}"
+            )
     return params
 
 
@@ -64,7 +68,7 @@ class Optimizer:
         groups (``0, 1, ...`` in order), e.g. ``{"momentum_buffer": array}``.
     """
 
-    _state_keys: tuple[str, ...] = ()              # names of the per-parameter arrays
+    _state_keys: tuple[str, ...] = ()  # names of the per-parameter arrays
 
     def __init__(self, params, defaults: dict):
         self.defaults = dict(defaults)
@@ -77,11 +81,14 @@ class Optimizer:
         try:
             groups = list(params)
         except TypeError:
-            raise TypeError(f"{type(self).__name__} expects model.parameters() or a list of "
-                            f"parameter groups (dicts), got {type(params).__name__}") from None
+            raise TypeError(
+                f"{type(self).__name__} expects model.parameters() or a list of "
+                f"parameter groups (dicts), got {type(params).__name__}"
+            ) from None
         if not groups:
-            raise ValueError(f"{type(self).__name__} got an empty list of parameters; pass "
-                             "model.parameters()")
+            raise ValueError(
+                f"{type(self).__name__} got an empty list of parameters; pass model.parameters()"
+            )
         if not all(isinstance(g, dict) for g in groups):
             groups = [{"params": groups}]
         for group in groups:
@@ -96,26 +103,30 @@ class Optimizer:
         """
         who = type(self).__name__
         if not isinstance(group, dict) or "params" not in group:
-            raise TypeError(f"{who}: a parameter group is a dict with a 'params' key, got "
-                            f"{group!r:.80}")
+            raise TypeError(
+                f"{who}: a parameter group is a dict with a 'params' key, got {group!r:.80}"
+            )
         unknown = set(group) - set(self.defaults) - {"params"}
         if unknown:
-            raise ValueError(f"{who}: unknown parameter-group key(s) {sorted(unknown)}; "
-                             f"expected 'params' and some of {list(self.defaults)}")
+            raise ValueError(
+                f"{who}: unknown parameter-group key(s) {sorted(unknown)}; "
+                f"expected 'params' and some of {list(self.defaults)}"
+            )
         params = _as_param_list(group["params"], who)
         if not params:
             raise ValueError(f"{who}: parameter group {len(self.param_groups)} has no parameters")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         ids = [id(p) for p in params]
         if len(set(ids)) != len(ids) or seen & set(ids):
-            raise ValueError(f"{who} got the same Parameter more than once; "
-                             "it would be updated twice per step")
+            raise ValueError(
+                f"{who} got the same Parameter more than once; it would be updated twice per step"
+            )
         full = {"params": params}
         for key, default in self.defaults.items():
             full[key] = group.get(key, default)
         self._check_group(full)
         self.param_groups.append(full)
-        self._scratch = None                       # rebuilt at the next step
+        self._scratch = None  # rebuilt at the next step
 
     def _check_group(self, group: dict) -> None:
         group["lr"] = check_real("lr (the learning rate)", group["lr"], low=0.0, low_open=True)
@@ -167,13 +178,18 @@ class Optimizer:
         """
         groups, k = [], 0
         for g in self.param_groups:
-            d = {key: (tuple(v) if isinstance(v, (tuple, list)) else v)
-                 for key, v in g.items() if key != "params"}
+            d = {
+                key: (tuple(v) if isinstance(v, (tuple, list)) else v)
+                for key, v in g.items()
+                if key != "params"
+            }
             d["params"] = list(range(k, k + len(g["params"])))
             k += len(g["params"])
             groups.append(d)
-        state = {i: {key: (v.copy() if isinstance(v, np.ndarray) else v) for key, v in st.items()}
-                 for i, st in self.state.items()}
+        state = {
+            i: {key: (v.copy() if isinstance(v, np.ndarray) else v) for key, v in st.items()}
+            for i, st in self.state.items()
+        }
         return {"param_groups": groups, "state": state}
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -185,50 +201,71 @@ class Optimizer:
         """
         who = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state_dict, dict) or set(state_dict) != {"param_groups", "state"}:
-            raise ValueError(f"{who} expects a dict with keys 'param_groups' and 'state' (from "
-                             f"state_dict()), got {type(state_dict).__name__}")
+            raise ValueError(
+                f"{who} expects a dict with keys 'param_groups' and 'state' (from "
+                f"state_dict()), got {type(state_dict).__name__}"
+            )
         groups, state = state_dict["param_groups"], state_dict["state"]
         if not isinstance(groups, (list, tuple)) or len(groups) != len(self.param_groups):
-            raise ValueError(f"{who}: expected {len(self.param_groups)} parameter group(s), "
-                             f"got {len(groups) if isinstance(groups, (list, tuple)) else groups!r}")
+            raise ValueError(
+                f"{who}: expected {len(self.param_groups)} parameter group(s), "
+                f"got {len(groups) if isinstance(groups, (list, tuple)) else groups!r}"
+            )
         params, new_groups, k = self.params, [], 0
         for j, (saved, mine) in enumerate(zip(groups, self.param_groups)):
             if not isinstance(saved, dict) or set(saved) != set(mine):
-                raise ValueError(f"{who}: group {j} should have keys {sorted(mine)}, got "
-                                 f"{sorted(saved) if isinstance(saved, dict) else saved!r}")
+                raise ValueError(
+                    f"{who}: group {j} should have keys {sorted(mine)}, got "
+                    f"{sorted(saved) if isinstance(saved, dict) else saved!r}"
+                )
             n = len(mine["params"])
             if list(saved["params"]) != list(range(k, k + n)):
-                raise ValueError(f"{who}: group {j} holds {n} parameter(s) here, but the saved "
-                                 f"state lists {saved['params']!r}")
+                raise ValueError(
+                    f"{who}: group {j} holds {n} parameter(s) here, but the saved "
+                    f"state lists {saved['params']!r}"
+                )
             k += n
             g = {key: v for key, v in saved.items() if key != "params"}
             g["params"] = mine["params"]
-            self._check_group(g)                    # same rules as the constructor
+            self._check_group(g)  # same rules as the constructor
             new_groups.append(g)
         if not isinstance(state, dict):
             raise ValueError(f"{who}: 'state' must be a dict, got {type(state).__name__}")
         new_state = {}
         for i, st in state.items():
             if type(i) is not int or not 0 <= i < len(params):
-                raise ValueError(f"{who}: state key {i!r} is not a parameter position "
-                                 f"0..{len(params) - 1}")
+                raise ValueError(
+                    f"{who}: state key {i!r} is not a parameter position 0..{len(params) - 1}"
+                )
             if not isinstance(st, dict) or not set(st) <= set(self._state_keys):
-                raise ValueError(f"{who}: state of parameter {i} should have keys among "
-                                 f"{list(self._state_keys)}, got {st!r:.80}")
+                raise ValueError(
+                    f"{who}: state of parameter {i} should have keys among "
+                    f"{list(self._state_keys)}, got {st!r:.80}"
+                )
             new_state[i] = {}
             for key, v in st.items():
                 p = params[i]
                 if key == "step":
                     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
-                        raise ValueError(f"{who}: state[{i}]['step'] must be an int >= 0, got {v!r}")
+                        raise ValueError(
+                            f"{who}: state[{i}]['step'] must be an int >= 0, got {v!r}"
+                        )
                     new_state[i][key] = int(v)
                     continue
-                if not isinstance(v, np.ndarray) or v.shape != p.data.shape \
-                        or v.dtype != p.data.dtype:
-                    got = (f"{v.dtype} of shape {v.shape}" if isinstance(v, np.ndarray)
-                           else type(v).__name__)
-                    raise ValueError(f"{who}: state[{i}][{key!r}] should be {p.data.dtype} of "
-                                     f"shape {p.data.shape} like parameter {i}, got {got}")
+                if (
+                    not isinstance(v, np.ndarray)
+                    or v.shape != p.data.shape
+                    or v.dtype != p.data.dtype
+                ):
+                    got = (
+                        f"{v.dtype} of shape {v.shape}"
+                        if isinstance(v, np.ndarray)
+                        else type(v).__name__
+                    )
+                    raise ValueError(
+                        f"{who}: state[{i}][{key!r}] should be {p.data.dtype} of "
+                        f"shape {p.data.shape} like parameter {i}, got {got}"
+                    )
                 new_state[i][key] = v.copy()
         for g, new in zip(self.param_groups, new_groups):
             g.update(new)
@@ -237,11 +274,14 @@ class Optimizer:
     def __repr__(self) -> str:
         def hyper(g):
             return ", ".join(f"{k}={g[k]!r}" for k in self.defaults)
+
         if len(self.param_groups) == 1:
             g = self.param_groups[0]
             return f"{type(self).__name__}({hyper(g)}; {len(g['params'])} parameters)"
-        inner = "".join(f"\n  group {i}: {hyper(g)}; {len(g['params'])} parameters"
-                        for i, g in enumerate(self.param_groups))
+        inner = "".join(
+            f"\n  group {i}: {hyper(g)}; {len(g['params'])} parameters"
+            for i, g in enumerate(self.param_groups)
+        )
         return f"{type(self).__name__}({inner}\n)"
 
 
@@ -272,15 +312,23 @@ class SGD(Optimizer):
 
     _state_keys = ("momentum_buffer",)
 
-    def __init__(self, params, lr: float, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0):
-        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov,
-                                      weight_decay=weight_decay))
+    def __init__(
+        self,
+        params,
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(
+            params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay)
+        )
 
     def _check_group(self, group: dict) -> None:
         super()._check_group(group)
-        group["momentum"] = check_real("momentum", group["momentum"], low=0.0, high=1.0,
-                                       high_open=True)
+        group["momentum"] = check_real(
+            "momentum", group["momentum"], low=0.0, high=1.0, high_open=True
+        )
         group["weight_decay"] = check_real("weight_decay", group["weight_decay"], low=0.0)
         if not isinstance(group["nesterov"], (bool, np.bool_)):
             raise TypeError(f"nesterov must be True or False, got {group['nesterov']!r}")
@@ -291,13 +339,17 @@ class SGD(Optimizer):
     def step(self) -> None:
         tmp, i = [t[0] for t in self._tmp()], 0
         for group in self.param_groups:
-            lr, mu, wd, nesterov = (group["lr"], group["momentum"], group["weight_decay"],
-                                    group["nesterov"])
+            lr, mu, wd, nesterov = (
+                group["lr"],
+                group["momentum"],
+                group["weight_decay"],
+                group["nesterov"],
+            )
             for p in group["params"]:
                 g = p.grad
                 if wd != 0:
                     g = np.multiply(p.data, wd, out=tmp[i])
-                    g += p.grad                          # g + wd p
+                    g += p.grad  # g + wd p
                 if mu != 0:
                     st = self.state.get(i)
                     if st is None or "momentum_buffer" not in st:
@@ -305,9 +357,9 @@ class SGD(Optimizer):
                     else:
                         v = st["momentum_buffer"]
                         v *= mu
-                        v += g                           # v = mu v + g
+                        v += g  # v = mu v + g
                     if nesterov:
-                        g = g + mu * v                   # look ahead: g + mu v
+                        g = g + mu * v  # look ahead: g + mu v
                     else:
                         g = v
                 p.data -= np.multiply(g, lr, out=tmp[i])  # p -= lr g
@@ -342,8 +394,14 @@ class Adam(Optimizer):
     _state_keys = ("step", "exp_avg", "exp_avg_sq")
     _decoupled = False
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
 
     def _check_group(self, group: dict) -> None:
@@ -351,8 +409,10 @@ class Adam(Optimizer):
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        group["betas"] = tuple(check_real(f"betas[{k}]", b, low=0.0, high=1.0, high_open=True)
-                               for k, b in enumerate(betas))
+        group["betas"] = tuple(
+            check_real(f"betas[{k}]", b, low=0.0, high=1.0, high_open=True)
+            for k, b in enumerate(betas)
+        )
         group["eps"] = check_real("eps", group["eps"], low=0.0)
         group["weight_decay"] = check_real("weight_decay", group["weight_decay"], low=0.0)
 
@@ -369,26 +429,29 @@ class Adam(Optimizer):
             for p in group["params"]:
                 st = self.state.get(i)
                 if st is None or "exp_avg" not in st:
-                    st = self.state[i] = {"step": 0, "exp_avg": np.zeros_like(p.data),
-                                          "exp_avg_sq": np.zeros_like(p.data)}
+                    st = self.state[i] = {
+                        "step": 0,
+                        "exp_avg": np.zeros_like(p.data),
+                        "exp_avg_sq": np.zeros_like(p.data),
+                    }
                 st["step"] += 1
                 t, m, v, tm = st["step"], st["exp_avg"], st["exp_avg_sq"], tmp[i][0]
                 g = p.grad
                 if wd != 0:
                     if self._decoupled:
-                        p.data *= 1 - lr * wd                 # AdamW: p = p (1 - lr wd)
+                        p.data *= 1 - lr * wd  # AdamW: p = p (1 - lr wd)
                     else:
                         g = np.multiply(p.data, wd, out=tmp[i][1])
-                        g += p.grad                           # g + wd p
+                        g += p.grad  # g + wd p
                 m *= b1
-                m += np.multiply(g, 1 - b1, out=tm)           # m = b1 m + (1 - b1) g
+                m += np.multiply(g, 1 - b1, out=tm)  # m = b1 m + (1 - b1) g
                 v *= b2
                 v += np.multiply(np.multiply(g, g, out=tm), 1 - b2, out=tm)  # + (1 - b2) g^2
                 np.sqrt(v, out=tm)
-                tm /= math.sqrt(1 - b2 ** t)
-                tm += eps                                     # sqrt(v_hat) + eps
+                tm /= math.sqrt(1 - b2**t)
+                tm += eps  # sqrt(v_hat) + eps
                 np.divide(m, tm, out=tm)
-                tm *= lr / (1 - b1 ** t)
+                tm *= lr / (1 - b1**t)
                 p.data -= tm
                 i += 1
 
@@ -403,8 +466,14 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2):
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
 
 
@@ -458,6 +527,8 @@ def no_decay_groups(model_or_params, weight_decay: float) -> list[dict]:
         raise ValueError("no_decay_groups got no parameters")
     decay = [p for p in params if p.data.ndim >= 2]
     keep = [p for p in params if p.data.ndim < 2]
-    groups = [{"params": decay, "weight_decay": weight_decay},
-              {"params": keep, "weight_decay": 0.0}]
+    groups = [
+        {"params": decay, "weight_decay": weight_decay},
+        {"params": keep, "weight_decay": 0.0},
+    ]
     return [g for g in groups if g["params"]]

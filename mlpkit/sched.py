@@ -10,8 +10,10 @@ rate:
 
 - :class:`StepLR`: ``base * gamma ** (e // step_size)``;
 - :class:`CosineAnnealingLR`: ``eta_min + (base - eta_min) * (1 + cos(pi e / T_max)) / 2``;
-- :class:`LinearLR`: ``base * (start_factor + (end_factor - start_factor) * min(e, total_iters) / total_iters)``.
+- :class:`LinearLR`: ``base * (start_factor + (end_factor - start_factor)
+  * min(e, total_iters) / total_iters)``.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,8 +35,10 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer):
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__} expects an optimiser such as "
-                            f"mk.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}")
+            raise TypeError(
+                f"{type(self).__name__} expects an optimiser such as "
+                f"mk.SGD(model.parameters(), lr=0.1), got {type(optimizer).__name__}"
+            )
         self.optimizer = optimizer
         self.base_lrs = [g["lr"] for g in optimizer.param_groups]
         self.last_epoch = 0
@@ -51,9 +55,11 @@ class LRScheduler:
     def step(self) -> None:
         """Advance one epoch and write the new learning rate into every group."""
         if len(self.optimizer.param_groups) != len(self.base_lrs):
-            raise RuntimeError(f"{type(self).__name__} was built for "
-                               f"{len(self.base_lrs)} parameter group(s); the optimiser now has "
-                               f"{len(self.optimizer.param_groups)}")
+            raise RuntimeError(
+                f"{type(self).__name__} was built for "
+                f"{len(self.base_lrs)} parameter group(s); the optimiser now has "
+                f"{len(self.optimizer.param_groups)}"
+            )
         self.last_epoch += 1
         self._apply()
 
@@ -71,17 +77,23 @@ class LRScheduler:
         """Restore what :meth:`state_dict` returned and rewrite the groups' learning rates."""
         keys = {"last_epoch", "base_lrs", *self._args}
         if not isinstance(state_dict, dict) or set(state_dict) != keys:
-            raise ValueError(f"{type(self).__name__}.load_state_dict expects keys "
-                             f"{sorted(keys)}, got "
-                             f"{sorted(state_dict) if isinstance(state_dict, dict) else state_dict!r}")
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict expects keys "
+                f"{sorted(keys)}, got "
+                f"{sorted(state_dict) if isinstance(state_dict, dict) else state_dict!r}"
+            )
         last = check_positive_int("last_epoch", state_dict["last_epoch"], minimum=0)
         bases = state_dict["base_lrs"]
         if not isinstance(bases, (list, tuple)) or len(bases) != len(self.base_lrs):
-            raise ValueError(f"base_lrs must list {len(self.base_lrs)} learning rate(s), "
-                             f"got {bases!r}")
+            raise ValueError(
+                f"base_lrs must list {len(self.base_lrs)} learning rate(s), got {bases!r}"
+            )
         bases = [check_real("base_lrs[i]", b, low=0.0, low_open=True) for b in bases]
-        new = type(self)(self.optimizer, **{k: state_dict[k] for k in self._args}) \
-            if self._args else None                # validates the arguments
+        new = (
+            type(self)(self.optimizer, **{k: state_dict[k] for k in self._args})
+            if self._args
+            else None
+        )  # validates the arguments
         for k in self._args:
             setattr(self, k, getattr(new, k))
         self.base_lrs, self.last_epoch = bases, last
@@ -90,12 +102,15 @@ class LRScheduler:
     def __repr__(self) -> str:
         args = "".join(f", {k}={getattr(self, k)!r}" for k in self._args)
         lrs = ", ".join(f"{lr:.6g}" for lr in self._last_lr)
-        return f"{type(self).__name__}({type(self.optimizer).__name__}{args}; " \
-               f"last_epoch={self.last_epoch}, lr=[{lrs}])"
+        return (
+            f"{type(self).__name__}({type(self.optimizer).__name__}{args}; "
+            f"last_epoch={self.last_epoch}, lr=[{lrs}])"
+        )
 
 
 class StepLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs (``torch.optim.lr_scheduler.StepLR``).
+    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs
+    (``torch.optim.lr_scheduler.StepLR``).
 
     ``lr = base * gamma ** (epoch // step_size)``.
 
@@ -144,7 +159,9 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer)
 
     def _lr(self, base: float, epoch: int) -> float:
-        return self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+        return (
+            self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+        )
 
 
 class LinearLR(LRScheduler):
@@ -152,7 +169,8 @@ class LinearLR(LRScheduler):
     ``end_factor`` over ``total_iters`` epochs, then stays (``torch.optim.lr_scheduler.LinearLR``;
     a warm-up with the defaults).
 
-    ``lr = base * (start_factor + (end_factor - start_factor) * min(epoch, total_iters) / total_iters)``.
+    ``lr = base * (start_factor + (end_factor - start_factor) * min(epoch, total_iters)
+    / total_iters)``.
 
     Parameters
     ----------
@@ -167,15 +185,25 @@ class LinearLR(LRScheduler):
 
     _args = ("start_factor", "end_factor", "total_iters")
 
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
-                 total_iters: int = 5):
-        self.start_factor = check_real("start_factor", start_factor, low=0.0, high=1.0,
-                                       low_open=True)
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+    ):
+        self.start_factor = check_real(
+            "start_factor", start_factor, low=0.0, high=1.0, low_open=True
+        )
         self.end_factor = check_real("end_factor", end_factor, low=0.0, high=1.0)
         self.total_iters = check_positive_int("total_iters", total_iters)
         super().__init__(optimizer)
 
     def _lr(self, base: float, epoch: int) -> float:
-        f = self.start_factor + (self.end_factor - self.start_factor) \
-            * min(epoch, self.total_iters) / self.total_iters
+        f = (
+            self.start_factor
+            + (self.end_factor - self.start_factor)
+            * min(epoch, self.total_iters)
+            / self.total_iters
+        )
         return base * f

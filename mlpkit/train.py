@@ -1,4 +1,5 @@
 """Minibatch training: ``fit``, plus ``predict`` and ``accuracy``."""
+
 from __future__ import annotations
 
 import math
@@ -10,7 +11,8 @@ from .losses import Loss
 from .optim import Optimizer, clip_grad_norm
 from .validation import check_positive_int, check_real, check_rng
 
-def _check_X(name: str, X) -> np.ndarray:
+
+def _check_x(name: str, X) -> np.ndarray:
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D of shape (n, features), got shape {X.shape}")
@@ -19,32 +21,51 @@ def _check_X(name: str, X) -> np.ndarray:
     if X.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
     if X.dtype.kind == "f" and not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} contains {np.sum(~np.isfinite(X))} NaN or infinite values; "
-                         "clean or impute the data before training")
+        raise ValueError(
+            f"{name} contains {np.sum(~np.isfinite(X))} NaN or infinite values; "
+            "clean or impute the data before training"
+        )
     return X
 
 
 def _prepare(model, loss_fn, X, y, name: str):
     """Validate (X, y) once; return X in the model's dtype and y checked by the loss."""
-    X = _check_X(f"X{name}", X)
+    X = _check_x(f"X{name}", X)
     y = np.asarray(y)
     if y.shape[:1] != X.shape[:1]:
-        raise ValueError(f"X{name} and y{name} must have the same number of rows, "
-                         f"got {X.shape[0]} and {y.shape[0] if y.ndim else 'a scalar'}")
+        raise ValueError(
+            f"X{name} and y{name} must have the same number of rows, "
+            f"got {X.shape[0]} and {y.shape[0] if y.ndim else 'a scalar'}"
+        )
     if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
         raise ValueError(f"y{name} contains NaN or infinite values")
-    out = _eval_forward(model, X[:1])                # checks the feature count, gives the width
-    X = X.astype(out.dtype, copy=False)              # cast once here, never per batch
+    out = _eval_forward(model, X[:1])  # checks the feature count, gives the width
+    X = X.astype(out.dtype, copy=False)  # cast once here, never per batch
     y = loss_fn.validate((X.shape[0],) + out.shape[1:], y)
     if getattr(loss_fn, "targets", "labels") == "values":
-        y = y.astype(out.dtype, copy=False)      # real targets in the model's dtype
+        y = y.astype(out.dtype, copy=False)  # real targets in the model's dtype
     return X, y
 
 
-def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int = 10,
-        batch_size: int = 32, rng: np.random.Generator | None = None, X_val=None, y_val=None,
-        verbose: int = 0, shuffle: bool = True, scheduler=None, clip_norm: float | None = None,
-        early_stopping: int | None = None, restore_best: bool = False) -> dict:
+def fit(
+    model: Layer,
+    loss_fn: Loss,
+    optimizer: Optimizer,
+    X,
+    y,
+    *,
+    epochs: int = 10,
+    batch_size: int = 32,
+    rng: np.random.Generator | None = None,
+    X_val=None,
+    y_val=None,
+    verbose: int = 0,
+    shuffle: bool = True,
+    scheduler=None,
+    clip_norm: float | None = None,
+    early_stopping: int | None = None,
+    restore_best: bool = False,
+) -> dict:
     """Train ``model`` by minibatch gradient descent; return the history.
 
     Parameters
@@ -104,8 +125,19 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
     being finite raises ``FloatingPointError``.
     """
     epochs, batch_size, verbose, clip_norm, early_stopping = _check_fit_args(
-        model, loss_fn, optimizer, epochs, batch_size, verbose, shuffle, rng, scheduler,
-        clip_norm, early_stopping, restore_best)
+        model,
+        loss_fn,
+        optimizer,
+        epochs,
+        batch_size,
+        verbose,
+        shuffle,
+        rng,
+        scheduler,
+        clip_norm,
+        early_stopping,
+        restore_best,
+    )
     X, y = _prepare(model, loss_fn, X, y, "")
     has_val = X_val is not None or y_val is not None
     if has_val:
@@ -113,8 +145,10 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
             raise ValueError("pass both X_val and y_val, or neither")
         X_val, y_val = _prepare(model, loss_fn, X_val, y_val, "_val")
     elif early_stopping is not None or restore_best:
-        raise ValueError(f"{'early_stopping' if early_stopping is not None else 'restore_best'} "
-                         "watches the validation loss; pass X_val and y_val")
+        raise ValueError(
+            f"{'early_stopping' if early_stopping is not None else 'restore_best'} "
+            "watches the validation loss; pass X_val and y_val"
+        )
     classify = getattr(loss_fn, "targets", "labels") == "labels"
     history = {"epoch": [], "loss": [], "lr": []}
     if classify:
@@ -132,8 +166,9 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
             for epoch in range(1, epochs + 1):
                 history["lr"].append(group0["lr"])
                 order = rng.permutation(X.shape[0]) if shuffle else np.arange(X.shape[0])
-                total, correct = _train_epoch(model, loss_fn, optimizer, X, y, order, batch_size,
-                                              classify, clip_norm, epoch)
+                total, correct = _train_epoch(
+                    model, loss_fn, optimizer, X, y, order, batch_size, classify, clip_norm, epoch
+                )
                 history["epoch"].append(epoch)
                 history["loss"].append(total / X.shape[0])
                 if classify:
@@ -148,8 +183,11 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
                     print(_progress(history, epochs))
                 if scheduler is not None:
                     scheduler.step()
-                if early_stopping is not None and best_epoch is not None \
-                        and epoch - best_epoch >= early_stopping:
+                if (
+                    early_stopping is not None
+                    and best_epoch is not None
+                    and epoch - best_epoch >= early_stopping
+                ):
                     break
     finally:
         model.train(was_training)
@@ -159,54 +197,75 @@ def fit(model: Layer, loss_fn: Loss, optimizer: Optimizer, X, y, *, epochs: int 
     return history
 
 
-def _check_fit_args(model, loss_fn, optimizer, epochs, batch_size, verbose, shuffle, rng,
-                    scheduler, clip_norm, early_stopping, restore_best) -> tuple:
+def _check_fit_args(
+    model,
+    loss_fn,
+    optimizer,
+    epochs,
+    batch_size,
+    verbose,
+    shuffle,
+    rng,
+    scheduler,
+    clip_norm,
+    early_stopping,
+    restore_best,
+) -> tuple:
     """Validate fit's arguments (not the data); return the normalised numbers."""
     if not isinstance(model, Layer):
         raise TypeError(f"fit expects a model such as mk.MLP(...), got {type(model).__name__}")
     if not isinstance(loss_fn, Loss):
-        raise TypeError("fit expects a loss object such as mk.SoftmaxCrossEntropy() (note the "
-                        f"parentheses), got {loss_fn!r}")
+        raise TypeError(
+            "fit expects a loss object such as mk.SoftmaxCrossEntropy() (note the "
+            f"parentheses), got {loss_fn!r}"
+        )
     if not isinstance(optimizer, Optimizer):
-        raise TypeError("fit expects an optimiser such as mk.SGD(model.parameters(), lr=0.1), "
-                        f"got {type(optimizer).__name__}")
+        raise TypeError(
+            "fit expects an optimiser such as mk.SGD(model.parameters(), lr=0.1), "
+            f"got {type(optimizer).__name__}"
+        )
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
-    verbose = check_positive_int("verbose (print every k epochs; 0 is silent)", verbose,
-                                 minimum=0)
+    verbose = check_positive_int("verbose (print every k epochs; 0 is silent)", verbose, minimum=0)
     if shuffle:
         check_rng("rng (fit shuffles the examples with it)", rng)
     if scheduler is not None:
         if not callable(getattr(scheduler, "step", None)):
-            raise TypeError(f"scheduler must be a learning-rate scheduler such as "
-                            f"mk.StepLR(optimizer, step_size=10), got {type(scheduler).__name__}")
+            raise TypeError(
+                f"scheduler must be a learning-rate scheduler such as "
+                f"mk.StepLR(optimizer, step_size=10), got {type(scheduler).__name__}"
+            )
         if getattr(scheduler, "optimizer", optimizer) is not optimizer:
-            raise ValueError("the scheduler was built on another optimiser; build it on the "
-                             "one you pass to fit")
+            raise ValueError(
+                "the scheduler was built on another optimiser; build it on the one you pass to fit"
+            )
     if clip_norm is not None:
         clip_norm = check_real("clip_norm", clip_norm, low=0.0, low_open=True)
     if early_stopping is not None:
-        early_stopping = check_positive_int("early_stopping (the patience in epochs)",
-                                            early_stopping)
+        early_stopping = check_positive_int(
+            "early_stopping (the patience in epochs)", early_stopping
+        )
     if not isinstance(restore_best, (bool, np.bool_)):
         raise TypeError(f"restore_best must be True or False, got {restore_best!r}")
     return epochs, batch_size, verbose, clip_norm, early_stopping
 
 
-def _train_epoch(model, loss_fn, optimizer, X, y, order, batch_size, classify, clip_norm,
-                 epoch) -> tuple[float, int]:
+def _train_epoch(
+    model, loss_fn, optimizer, X, y, order, batch_size, classify, clip_norm, epoch
+) -> tuple[float, int]:
     """One pass over ``X[order]`` in minibatches; return (summed loss, number correct)."""
     params = model.parameters() if clip_norm is not None else None
     total, correct = 0.0, 0
     for b, start in enumerate(range(0, X.shape[0], batch_size), start=1):
-        idx = order[start:start + batch_size]
-        Xb, yb = X[idx], y[idx]                      # one gather per batch
+        idx = order[start : start + batch_size]
+        Xb, yb = X[idx], y[idx]  # one gather per batch
         out = model.forward(Xb)
         loss = loss_fn.forward(out, yb)
         if not math.isfinite(loss):
             raise FloatingPointError(
                 f"loss became {loss} at epoch {epoch} (batch {b}); try a smaller learning "
-                f"rate (lr={optimizer.param_groups[0]['lr']}) or check the data")
+                f"rate (lr={optimizer.param_groups[0]['lr']}) or check the data"
+            )
         total += loss * len(idx)
         if classify:
             correct += _n_correct(out, yb)
@@ -217,7 +276,8 @@ def _train_epoch(model, loss_fn, optimizer, X, y, order, batch_size, classify, c
     if not all(np.isfinite(p.data).all() for p in model.parameters()):
         raise FloatingPointError(
             f"parameters became NaN or infinite at epoch {epoch}; try a smaller learning rate "
-            f"(lr={optimizer.param_groups[0]['lr']})")
+            f"(lr={optimizer.param_groups[0]['lr']})"
+        )
     return total, correct
 
 
@@ -234,7 +294,9 @@ def _validate(model, loss_fn, X_val, y_val, classify, history) -> float:
 
 
 def _progress(history: dict, epochs: int) -> str:
-    line = f"epoch {history['epoch'][-1]:>{len(str(epochs))}}/{epochs}  loss {history['loss'][-1]:.4f}"
+    line = (
+        f"epoch {history['epoch'][-1]:>{len(str(epochs))}}/{epochs}  loss {history['loss'][-1]:.4f}"
+    )
     for key in ("train_accuracy", "val_loss", "val_accuracy"):
         if key in history:
             line += f"  {key} {history[key][-1]:.4f}"
@@ -255,7 +317,7 @@ def _eval_forward(model: Layer, X) -> np.ndarray:
     """``model.forward(X)`` in evaluation mode; the model's mode is restored."""
     if not isinstance(model, Layer):
         raise TypeError(f"expected a model such as mk.MLP(...), got {type(model).__name__}")
-    X = _check_X("X", X)       # (no rng draw in evaluation mode)
+    X = _check_x("X", X)  # (no rng draw in evaluation mode)
     was_training = model.training
     model.eval()
     try:
@@ -299,17 +361,21 @@ def accuracy(*args) -> float:
             raise ValueError(
                 f"accuracy got a float array of shape {a.shape}, which could be predicted labels "
                 "or binary logits; pass integer labels (pred.astype(int)) or logits of shape "
-                "(n, K) or (n, 1) (z.reshape(-1, 1) for binary logits)")
+                "(n, K) or (n, 1) (z.reshape(-1, 1) for binary logits)"
+            )
         else:
-            raise ValueError(f"accuracy expected logits (n, K) or (n, 1), or integer labels "
-                             f"(n,), got an array of shape {a.shape} and dtype {a.dtype}")
+            raise ValueError(
+                f"accuracy expected logits (n, K) or (n, 1), or integer labels "
+                f"(n,), got an array of shape {a.shape} and dtype {a.dtype}"
+            )
     else:
-        raise TypeError(f"accuracy takes (outputs, y) or (model, X, y), got {len(args)} "
-                        "arguments")
+        raise TypeError(f"accuracy takes (outputs, y) or (model, X, y), got {len(args)} arguments")
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or y.shape != pred.shape:
-        raise ValueError(f"accuracy expected labels y of shape {pred.shape} to match the "
-                         f"predictions, got {y.shape}")
+        raise ValueError(
+            f"accuracy expected labels y of shape {pred.shape} to match the "
+            f"predictions, got {y.shape}"
+        )
     return float(np.mean(pred == y)) if y.size else float("nan")

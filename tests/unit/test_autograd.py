@@ -3,6 +3,7 @@
 Hand-derived gradients are written next to each check, as the chapter shows
 them; random expressions are checked against central differences.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,7 +40,7 @@ class TestConstruction:
     def test_repr_and_op_and_label(self):
         a = Value(2.0, label="a")
         v = (a * 0.5).tanh() * 1.0
-        assert repr(Value(0.70710678)) == "Value(data=0.70710678, grad=0.0)"   # full float
+        assert repr(Value(0.70710678)) == "Value(data=0.70710678, grad=0.0)"  # full float
         assert repr(Value(0.1 + 0.2)) == "Value(data=0.30000000000000004, grad=0.0)"
         assert a.label == "a" and a.op == ""
         assert v.op == "*" and v._prev[0].op == "tanh"
@@ -101,11 +102,11 @@ class TestHandDerived:
     def test_rpow_constant_base(self):
         # d(c^x)/dx = log(c) c^x
         x = Value(3.0)
-        f = 2 ** x
+        f = 2**x
         f.backward()
         assert f.data == 8.0 and x.grad == approx(math.log(2) * 8.0, rel=1e-15)
         y = Value(-0.5)
-        g = np.float64(0.25) ** y                 # numpy scalars defer to Value too
+        g = np.float64(0.25) ** y  # numpy scalars defer to Value too
         g.backward()
         assert g.data == 2.0 and y.grad == approx(math.log(0.25) * 2.0)
         for base in (0.0, -2.0, float("inf")):
@@ -117,7 +118,7 @@ class TestHandDerived:
     def test_power_zero_has_zero_gradient_everywhere(self):
         for x0 in (0.0, 2.0, -3.0):
             x = Value(x0)
-            f = x ** 0
+            f = x**0
             f.backward()
             assert f.data == 1.0 and x.grad == 0.0
 
@@ -132,7 +133,7 @@ class TestHandDerived:
     def test_power_negative_base_fractional_exponent(self):
         with pytest.raises(ValueError, match="non-integer exponent"):
             Value(-8.0) ** (1 / 3)
-        v = Value(-2.0) ** 3                    # integer exponents are fine
+        v = Value(-2.0) ** 3  # integer exponents are fine
         v.backward()
         assert v.data == -8.0 and v._prev[0].grad == 12.0
 
@@ -169,7 +170,8 @@ class TestHandDerived:
         o = (x1 * w1 + x2 * w2 + b).tanh()
         o.backward()
         assert o.data == approx(math.sqrt(0.5), rel=1e-9)
-        # do/dx1 = 0.5 * w1 = -1.5; do/dw1 = 0.5 * x1 = 1.0; do/dx2 = 0.5 * w2 = 0.5; do/dw2 = 0.5 * x2 = 0
+        # do/dx1 = 0.5 * w1 = -1.5; do/dw1 = 0.5 * x1 = 1.0;
+        # do/dx2 = 0.5 * w2 = 0.5; do/dw2 = 0.5 * x2 = 0
         assert x1.grad == approx(-1.5, rel=1e-9) and w1.grad == approx(1.0, rel=1e-9)
         assert x2.grad == approx(0.5, rel=1e-9) and w2.grad == 0.0
 
@@ -186,7 +188,7 @@ class TestHandDerived:
         s = v.sigmoid()
         s.backward()
         assert s.data == 0.5 and v.grad == 0.25
-        for x in (-1000.0, -745.0, 745.0, 1000.0):   # naive 1/(1+exp(-x)) overflows at -1000
+        for x in (-1000.0, -745.0, 745.0, 1000.0):  # naive 1/(1+exp(-x)) overflows at -1000
             v = Value(x)
             s = v.sigmoid()
             s.backward()
@@ -205,7 +207,7 @@ class TestFanOut:
 
     def test_a_plus_a(self):
         a = Value(3.0)
-        f = a + a                               # df/da = 1 + 1
+        f = a + a  # df/da = 1 + 1
         f.backward()
         assert a.grad == 2.0
 
@@ -257,11 +259,11 @@ class TestBackwardSemantics:
         x = Value(2.0)
         f = x * x
         x.data = 5.0
-        assert f.data == 4.0                    # the graph recorded the old forward pass
+        assert f.data == 4.0  # the graph recorded the old forward pass
         f.backward()
-        assert x.grad == 10.0                   # local derivative uses the new x.data ...
-        g = x * x                               # ... so build a fresh graph instead:
-        x.grad = 0.0                            # (gradients accumulate: zero them first)
+        assert x.grad == 10.0  # local derivative uses the new x.data ...
+        g = x * x  # ... so build a fresh graph instead:
+        x.grad = 0.0  # (gradients accumulate: zero them first)
         g.backward()
         assert g.data == 25.0 and x.grad == 10.0
 
@@ -285,7 +287,7 @@ class TestBackwardSemantics:
         # runs in about a second (no wall-clock assertion: see STYLE.md)
         x = Value(1.0)
         y = x
-        for _ in range(50_000):                 # 100,000 operations deep
+        for _ in range(50_000):  # 100,000 operations deep
             y = y * 1.0 + 0.0
         y = y * 3.0
         y.backward()
@@ -323,7 +325,7 @@ def test_random_expressions_match_central_differences(x, y, z, which):
     f.backward()
     for i, v in enumerate(vs):
         if which == 3 and abs(2 * x + y) < 1e-4:
-            continue                            # relu kink: finite differences are unreliable
+            continue  # relu kink: finite differences are unreliable
         assert v.grad == pytest.approx(_central_diff(which, [x, y, z], i), rel=1e-5, abs=1e-6)
 
 
@@ -353,8 +355,12 @@ class TestCrossEntropy:
 class TestNeuronAndMLP:
     def test_neuron_activations(self):
         rng = np.random.default_rng(0)
-        for act, f in [("tanh", math.tanh), ("relu", lambda s: max(s, 0.0)),
-                       ("sigmoid", lambda s: 1 / (1 + math.exp(-s))), ("identity", lambda s: s)]:
+        for act, f in [
+            ("tanh", math.tanh),
+            ("relu", lambda s: max(s, 0.0)),
+            ("sigmoid", lambda s: 1 / (1 + math.exp(-s))),
+            ("identity", lambda s: s),
+        ]:
             n = Neuron(3, act, rng=rng)
             x = [0.5, -1.0, 2.0]
             s = sum(w.data * xi for w, xi in zip(n.w, x)) + n.b.data
@@ -396,7 +402,7 @@ class TestNeuronAndMLP:
     def test_zero_grad(self):
         m = ValueMLP([2, 2, 1], rng=np.random.default_rng(0))
         out = m([1.0, 2.0])
-        assert isinstance(out, Value)              # one output: a Value, not a list
+        assert isinstance(out, Value)  # one output: a Value, not a list
         out.backward()
         assert any(p.grad != 0.0 for p in m.parameters())
         m.zero_grad()
@@ -418,7 +424,7 @@ def test_value_mlp_matches_vectorised_mlp(activation):
 
     vm = ValueMLP.from_arrays(Ws, bs, activation=activation)
     losses = [cross_entropy(vm(list(x)), int(t)) for x, t in zip(X, y)]
-    Lv = sum(losses) / len(losses)              # mean over the batch, as mk.SoftmaxCrossEntropy
+    Lv = sum(losses) / len(losses)  # mean over the batch, as mk.SoftmaxCrossEntropy
     Lv.backward()
     assert Lv.data == pytest.approx(L, abs=1e-12)
     dWs, dbs = vm.grads_as_arrays()
@@ -428,33 +434,41 @@ def test_value_mlp_matches_vectorised_mlp(activation):
 
 
 # ---- regression tests from the final review ------------------------------------------
-@pytest.mark.parametrize("sizes, error, message", [
-    ("abc", TypeError, "sizes must be a list of at least two widths"),
-    (3, TypeError, "sizes must be a list of at least two widths"),
-    ([3], ValueError, "sizes must be a list of at least two widths"),
-    ([2, None], TypeError, "every width in sizes"),
-    ([2, 1.5], TypeError, "every width in sizes"),
-    ([2, True], TypeError, "every width in sizes"),
-    ([2, 0], ValueError, "every width in sizes .* must be an int >= 1, got 0")])
+@pytest.mark.parametrize(
+    "sizes, error, message",
+    [
+        ("abc", TypeError, "sizes must be a list of at least two widths"),
+        (3, TypeError, "sizes must be a list of at least two widths"),
+        ([3], ValueError, "sizes must be a list of at least two widths"),
+        ([2, None], TypeError, "every width in sizes"),
+        ([2, 1.5], TypeError, "every width in sizes"),
+        ([2, True], TypeError, "every width in sizes"),
+        ([2, 0], ValueError, "every width in sizes .* must be an int >= 1, got 0"),
+    ],
+)
 def test_value_mlp_bad_sizes_get_a_clear_error(sizes, error, message):
     with pytest.raises(error, match=message):
         ValueMLP(sizes, rng=np.random.default_rng(0))
     if not isinstance(sizes, str):
-        with pytest.raises(error, match=message):     # the same rule as mk.MLP
+        with pytest.raises(error, match=message):  # the same rule as mk.MLP
             mk.MLP(sizes, rng=np.random.default_rng(0))
 
 
 @pytest.mark.parametrize("n_in, error", [(0, ValueError), (-2, ValueError), (1.5, TypeError)])
 def test_neuron_bad_n_in(n_in, error):
-    with pytest.raises(error, match=r"n_in \(the number of inputs of a Neuron\) must be an int >= 1"):
+    with pytest.raises(
+        error, match=r"n_in \(the number of inputs of a Neuron\) must be an int >= 1"
+    ):
         Neuron(n_in, rng=np.random.default_rng(0))
 
 
 def test_reprs():
     rng = np.random.default_rng(0)
     assert repr(Neuron(3, "relu", rng=rng)) == "Neuron(n_in=3, activation='relu')"
-    assert repr(ValueMLP([2, 3, 1], "tanh", rng=rng)) == \
-        "ValueMLP([2, 3, 1], activation='tanh')  # 13 parameters"
+    assert (
+        repr(ValueMLP([2, 3, 1], "tanh", rng=rng))
+        == "ValueMLP([2, 3, 1], activation='tanh')  # 13 parameters"
+    )
     two = ValueMLP([2, 3, 2], rng=rng)([1.0, 2.0])
     assert isinstance(two, list) and len(two) == 2
 
@@ -465,7 +479,9 @@ def test_neuron_called_on_a_scalar():
 
 
 def test_from_arrays_needs_2d_weights():
-    with pytest.raises(ValueError, match=r"layer 1: expected W of shape \(n_in, n_out\), got \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"layer 1: expected W of shape \(n_in, n_out\), got \(3,\)"
+    ):
         ValueMLP.from_arrays([np.ones(3)], [np.ones(3)])
 
 
@@ -473,7 +489,7 @@ def test_from_arrays_needs_2d_weights():
 def test_cross_entropy_label_must_be_an_int_in_range(label):
     with pytest.raises(ValueError, match=r"label must be an int in \[0, 2\)"):
         cross_entropy([Value(1.0), Value(2.0)], label)
-    assert cross_entropy([Value(1.0), Value(2.0)], np.int64(1)).data > 0     # numpy ints are fine
+    assert cross_entropy([Value(1.0), Value(2.0)], np.int64(1)).data > 0  # numpy ints are fine
 
 
 def test_pow_of_negative_base_with_non_finite_exponent():

@@ -1,4 +1,5 @@
 """The gradient checker, including a negative control."""
+
 import numpy as np
 import pytest
 
@@ -10,7 +11,7 @@ class TransposedLinear(mk.Linear):
 
     def backward(self, dY, need_input_grad=True):
         dX = super().backward(dY, need_input_grad)
-        self.W.grad = (dY.T @ self._X).T[::-1]        # wrong (rows reversed)
+        self.W.grad = (dY.T @ self._X).T[::-1]  # wrong (rows reversed)
         return dX
 
 
@@ -26,9 +27,9 @@ class MissingBiasLinear(mk.Linear):
 def test_numerical_gradient_of_known_function():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     before = x.copy()
-    g = mk.numerical_gradient(lambda: float(np.sum(x ** 3)), x)
-    np.testing.assert_allclose(g, 3 * before ** 2, rtol=1e-8)
-    np.testing.assert_array_equal(x, before)                       # restored
+    g = mk.numerical_gradient(lambda: float(np.sum(x**3)), x)
+    np.testing.assert_allclose(g, 3 * before**2, rtol=1e-8)
+    np.testing.assert_array_equal(x, before)  # restored
 
 
 def test_relative_error_formula():
@@ -64,8 +65,12 @@ def test_negative_control_inside_a_model_names_the_layer():
     rng = np.random.default_rng(2)
     model = mk.Sequential(mk.Linear(3, 4, rng=rng), mk.Tanh(), TransposedLinear(4, 4, rng=rng))
     with pytest.raises(mk.GradcheckError, match=r"layers\[2\] Linear\(4, 4\)\.W"):
-        mk.gradcheck(model, rng.standard_normal((5, 3)), loss=mk.SoftmaxCrossEntropy(),
-                     y=np.array([0, 1, 2, 3, 0]))
+        mk.gradcheck(
+            model,
+            rng.standard_normal((5, 3)),
+            loss=mk.SoftmaxCrossEntropy(),
+            y=np.array([0, 1, 2, 3, 0]),
+        )
 
 
 def test_float32_is_refused():
@@ -91,7 +96,7 @@ def test_does_not_modify_inputs_and_needs_rng_for_upstream():
 # ---- regression tests from the final review ------------------------------------------
 def test_function_form_checks_the_shape_of_grad():
     with pytest.raises(ValueError, match=r"grad= must have the shape of x, \(3,\), got \(2,\)"):
-        mk.gradcheck(lambda x: float(np.sum(x ** 2)), np.ones(3), grad=np.ones(2))
+        mk.gradcheck(lambda x: float(np.sum(x**2)), np.ones(3), grad=np.ones(2))
 
 
 def test_non_numeric_input_is_named_as_such():

@@ -1,4 +1,5 @@
 """Layers, Sequential and MLP: shapes, caches, gradients, dtypes."""
+
 import numpy as np
 import pytest
 
@@ -20,15 +21,16 @@ LAYERS = [
 ]
 
 
-@pytest.mark.parametrize("make", LAYERS, ids=["Linear", "ReLU", "Tanh", "Sigmoid", "Identity",
-                                              "Sequential"])
+@pytest.mark.parametrize(
+    "make", LAYERS, ids=["Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Sequential"]
+)
 def test_every_layer_passes_gradcheck(make, rng):
     layer = make(rng)
     X = rng.standard_normal((6, 5))
-    X[np.abs(X) < 1e-3] = 0.5                     # stay away from ReLU's kink
+    X[np.abs(X) < 1e-3] = 0.5  # stay away from ReLU's kink
     res = mk.gradcheck(layer, X, rng=rng)
     assert res.passed and res.max_error < 1e-7
-    assert len(res.errors) == len(layer.parameters()) + 1   # every tensor and the input
+    assert len(res.errors) == len(layer.parameters()) + 1  # every tensor and the input
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
@@ -46,7 +48,13 @@ def test_mlp_gradcheck_every_parameter(activation, loss, rng):
 
 def test_mlp_structure_and_init(rng):
     model = mk.MLP([4, 8, 8, 3], activation="relu", rng=rng)
-    assert [type(l).__name__ for l in model.layers] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+    assert [type(l).__name__ for l in model.layers] == [
+        "Linear",
+        "ReLU",
+        "Linear",
+        "ReLU",
+        "Linear",
+    ]
     assert [p.data.shape for p in model.parameters()] == [(4, 8), (8,), (8, 8), (8,), (8, 3), (3,)]
     assert model.n_params == 4 * 8 + 8 + 8 * 8 + 8 + 8 * 3 + 3
     assert model.sizes == [4, 8, 8, 3] and model.activation == "relu"
@@ -57,9 +65,9 @@ def test_mlp_structure_and_init(rng):
 
 def test_init_scales_and_reproducible():
     big = mk.MLP([400, 300, 2], activation="relu", rng=np.random.default_rng(0))
-    assert big.layers[0].W.data.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)     # He
+    assert big.layers[0].W.data.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)  # He
     tanh = mk.MLP([400, 200, 2], activation="tanh", rng=np.random.default_rng(0))
-    a = np.sqrt(6 / 600)                                                            # Glorot
+    a = np.sqrt(6 / 600)  # Glorot
     assert np.abs(tanh.layers[0].W.data).max() <= a
     assert tanh.layers[0].W.data.std() == pytest.approx(a / np.sqrt(3), rel=0.02)
     small = mk.MLP([400, 2], rng=np.random.default_rng(0), init="normal", scale=0.01)
@@ -75,7 +83,7 @@ def test_forward_equals_call_and_caches(rng):
     np.testing.assert_allclose(lin(X), X @ lin.W.data + lin.b.data)
     relu = mk.ReLU()
     relu(X)
-    assert relu._mask.dtype == bool and relu._mask.shape == X.shape   # 1 byte per value
+    assert relu._mask.dtype == bool and relu._mask.shape == X.shape  # 1 byte per value
 
 
 def test_gradients_are_assigned_not_accumulated(rng):

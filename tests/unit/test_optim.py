@@ -1,4 +1,5 @@
 """Optimisers follow PyTorch's update rules, written out here by hand."""
+
 import numpy as np
 import pytest
 
@@ -23,8 +24,8 @@ def test_sgd_momentum_matches_pytorch_rule():
     for g in gs:
         p.grad[...] = g
         opt.step()
-        d = g + wd * theta                         # weight decay added to the gradient
-        buf = d.copy() if buf is None else mu * buf + d   # torch: buf = clone(d) on step 1
+        d = g + wd * theta  # weight decay added to the gradient
+        buf = d.copy() if buf is None else mu * buf + d  # torch: buf = clone(d) on step 1
         theta = theta - lr * buf
         np.testing.assert_allclose(p.data, theta, rtol=1e-14, atol=1e-15)
 
@@ -52,8 +53,8 @@ def test_adam_matches_pytorch_rule(wd):
         g = g + wd * theta
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
-        m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
-        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)     # eps after the square root
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)  # eps after the square root
         np.testing.assert_allclose(p.data, theta, rtol=1e-13, atol=1e-15)
 
 
@@ -61,11 +62,13 @@ def test_adam_first_step_moves_each_weight_by_lr():
     p = mk.Parameter(np.zeros(3))
     p.grad[...] = [1e-3, -5.0, 2.0]
     mk.Adam([p], lr=0.01).step()
-    np.testing.assert_allclose(p.data, [-0.01, 0.01, -0.01], rtol=1e-4)   # |g| >> eps
+    np.testing.assert_allclose(p.data, [-0.01, 0.01, -0.01], rtol=1e-4)  # |g| >> eps
 
 
-@pytest.mark.parametrize("make", [lambda ps: mk.SGD(ps, lr=0.1, momentum=0.9),
-                                  lambda ps: mk.Adam(ps, lr=0.1, weight_decay=0.1)])
+@pytest.mark.parametrize(
+    "make",
+    [lambda ps: mk.SGD(ps, lr=0.1, momentum=0.9), lambda ps: mk.Adam(ps, lr=0.1, weight_decay=0.1)],
+)
 def test_optimisers_keep_float32_and_update_in_place(make):
     rng = np.random.default_rng(3)
     p = make_param(rng, np.float32)

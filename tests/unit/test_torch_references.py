@@ -6,6 +6,7 @@ what each case records; these tests need no torch.  mlpkit repeats each run
 and must agree to rtol 1e-10 (the two libraries round a few intermediate
 sums differently, so the agreement is close to, but not exactly, bit for bit).
 """
+
 import json
 import pathlib
 
@@ -28,7 +29,7 @@ def make_params():
 
 def set_grads(params, t):
     for p, c, g in zip(params, arrays(REF["c"]), arrays(REF["G"][t])):
-        p.grad[...] = p.data * c + g                 # the generator's gradient rule
+        p.grad[...] = p.data * c + g  # the generator's gradient rule
 
 
 def make_optimizer(case, params):
@@ -73,7 +74,7 @@ def test_scheduler_learning_rates_match_pytorch(name):
         opt.step()
         sched.step()
         got.append(sched.get_last_lr())
-        assert [g["lr"] for g in opt.param_groups] == got[-1]       # written into the groups
+        assert [g["lr"] for g in opt.param_groups] == got[-1]  # written into the groups
     np.testing.assert_allclose(got, case["lrs"], rtol=RTOL, atol=ATOL, err_msg=name)
 
 

@@ -1,4 +1,5 @@
 """fit, predict and accuracy."""
+
 import numpy as np
 import pytest
 
@@ -35,8 +36,18 @@ def test_fit_binary_with_bce_and_validation():
     rng = np.random.default_rng(1)
     X, y = quadrants(rng)
     model = mk.MLP([2, 16, 1], activation="tanh", rng=rng)
-    h = mk.fit(model, mk.BCEWithLogits(), mk.SGD(model.parameters(), lr=0.02, momentum=0.9),
-               X, y, epochs=60, batch_size=16, rng=rng, X_val=X[:100], y_val=y[:100])
+    h = mk.fit(
+        model,
+        mk.BCEWithLogits(),
+        mk.SGD(model.parameters(), lr=0.02, momentum=0.9),
+        X,
+        y,
+        epochs=60,
+        batch_size=16,
+        rng=rng,
+        X_val=X[:100],
+        y_val=y[:100],
+    )
     assert h["val_accuracy"][-1] >= 0.95 and len(h["val_loss"]) == 60
     assert mk.accuracy(model(X), y) >= 0.95
     assert mk.accuracy(mk.predict(model, X), y) == mk.accuracy(model(X), y)
@@ -46,8 +57,15 @@ def test_fit_blobs_multiclass_sgd():
     rng = np.random.default_rng(2)
     X, y = blobs(rng)
     model = mk.MLP([2, 8, 3], activation="sigmoid", rng=rng)
-    mk.fit(model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=0.5), X, y,
-           epochs=20, rng=rng)
+    mk.fit(
+        model,
+        mk.SoftmaxCrossEntropy(),
+        mk.SGD(model.parameters(), lr=0.5),
+        X,
+        y,
+        epochs=20,
+        rng=rng,
+    )
     assert mk.accuracy(mk.predict(model, X), y) >= 0.95
 
 
@@ -64,8 +82,16 @@ def run(seed):
     rng = np.random.default_rng(seed)
     X, y = quadrants(rng, n=100)
     model = mk.MLP([2, 8, 2], rng=rng)
-    h = mk.fit(model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=0.1, momentum=0.9),
-               X, y, epochs=5, batch_size=10, rng=rng)
+    h = mk.fit(
+        model,
+        mk.SoftmaxCrossEntropy(),
+        mk.SGD(model.parameters(), lr=0.1, momentum=0.9),
+        X,
+        y,
+        epochs=5,
+        batch_size=10,
+        rng=rng,
+    )
     return h, [p.data.copy() for p in model.parameters()]
 
 
@@ -79,10 +105,20 @@ def test_fit_raises_floating_point_error_on_divergence():
     rng = np.random.default_rng(4)
     X, y = quadrants(rng)
     model = mk.MLP([2, 16, 2], rng=rng)
-    with pytest.raises(FloatingPointError, match=r"epoch \d+ \(batch \d+\); try a smaller "
-                                                 r"learning rate \(lr=1000000\.0\)"):
-        mk.fit(model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=1e6, momentum=0.9),
-               X * 1e3, y, epochs=50, rng=rng)
+    with pytest.raises(
+        FloatingPointError,
+        match=r"epoch \d+ \(batch \d+\); try a smaller "
+        r"learning rate \(lr=1000000\.0\)",
+    ):
+        mk.fit(
+            model,
+            mk.SoftmaxCrossEntropy(),
+            mk.SGD(model.parameters(), lr=1e6, momentum=0.9),
+            X * 1e3,
+            y,
+            epochs=50,
+            rng=rng,
+        )
 
 
 def test_fit_never_computes_the_input_gradient():
@@ -100,8 +136,16 @@ def test_fit_never_computes_the_input_gradient():
         return out
 
     first.backward = spy
-    mk.fit(model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=0.1), X, y,
-           epochs=2, batch_size=16, rng=rng)
+    mk.fit(
+        model,
+        mk.SoftmaxCrossEntropy(),
+        mk.SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=2,
+        batch_size=16,
+        rng=rng,
+    )
     assert calls == [False] * 8
 
 
@@ -120,8 +164,18 @@ def test_verbose_prints_deterministic_lines(capsys):
     rng = np.random.default_rng(7)
     X, y = quadrants(rng, n=50)
     model = mk.MLP([2, 4, 2], rng=rng)
-    mk.fit(model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=0.1), X, y,
-           epochs=6, rng=rng, verbose=3, X_val=X, y_val=y)
+    mk.fit(
+        model,
+        mk.SoftmaxCrossEntropy(),
+        mk.SGD(model.parameters(), lr=0.1),
+        X,
+        y,
+        epochs=6,
+        rng=rng,
+        verbose=3,
+        X_val=X,
+        y_val=y,
+    )
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("epoch 3/6  loss 0.")
     assert "val_accuracy" in lines[1]
@@ -134,7 +188,7 @@ def test_silent_by_default(capsys):
 
 def test_accuracy_accepts_logits_binary_logits_and_labels():
     y = np.array([0, 1, 2, 1])
-    assert mk.accuracy(np.array([[3, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0.]]), y) == 0.75
+    assert mk.accuracy(np.array([[3, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0.0]]), y) == 0.75
     assert mk.accuracy(np.array([0, 1, 2, 2]), y) == 0.75
     yb = np.array([0, 1, 1, 0])
     assert mk.accuracy(np.array([[-1.0], [2.0], [0.5], [0.1]]), yb) == 0.75
@@ -144,8 +198,11 @@ def test_accuracy_accepts_logits_binary_logits_and_labels():
 
 def test_accuracy_refuses_ambiguous_float_vectors():
     # 0., 1., 2. could be labels or binary logits: refused with a clear message
-    with pytest.raises(ValueError, match=r"float array of shape \(3,\), which could be predicted "
-                                         r"labels or binary logits; pass integer labels"):
+    with pytest.raises(
+        ValueError,
+        match=r"float array of shape \(3,\), which could be predicted "
+        r"labels or binary logits; pass integer labels",
+    ):
         mk.accuracy(np.array([0.0, 1.0, 2.0]), [0, 1, 2])
     assert mk.accuracy(np.array([0.0, 1.0, 2.0]).astype(int), [0, 1, 2]) == 1.0
     with pytest.raises(ValueError, match=r"labels y of shape \(3,\) to match"):
