@@ -179,8 +179,7 @@ def gradcheck(
         def f():
             return loss(target.forward(X), y)
 
-        f()
-        upstream = loss.backward()
+        upstream = None  # set after the repeatability check below
     else:
         if not isinstance(rng, np.random.Generator):
             raise ValueError(
@@ -192,7 +191,15 @@ def gradcheck(
         def f():
             return float(np.sum(upstream * target.forward(X)))
 
-        f()
+    first = f()
+    if f() != first:  # the last call's cache is the one backward uses
+        raise GradcheckError(
+            f"{target!r} gives different outputs for the same input, so central differences "
+            "cannot check it; a Dropout layer in training mode draws a new mask every call: "
+            "call .eval() first, or give Dropout a generator that repeats its mask"
+        )
+    if loss is not None:
+        upstream = loss.backward()
     dX = target.backward(upstream)
     analytic = {name: p.grad.copy() for name, p in named}
     for name, p in named:

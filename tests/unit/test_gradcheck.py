@@ -102,3 +102,14 @@ def test_function_form_checks_the_shape_of_grad():
 def test_non_numeric_input_is_named_as_such():
     with pytest.raises(TypeError, match="needs a float64 array for X, got dtype <U"):
         mk.gradcheck(mk.ReLU(), np.array(["a", "b"]), rng=np.random.default_rng(0))
+
+
+def test_random_forward_pass_is_refused_with_a_hint():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4, 3))
+    model = mk.Sequential(mk.Linear(3, 5, rng=rng), mk.Dropout(0.5, rng), mk.Linear(5, 2, rng=rng))
+    with pytest.raises(mk.GradcheckError, match=r"different outputs for the same input.*eval"):
+        mk.gradcheck(model, X, rng=rng)
+    with pytest.raises(mk.GradcheckError, match="Dropout layer in training mode"):
+        mk.gradcheck(model, X, loss=mk.SoftmaxCrossEntropy(), y=np.array([0, 1, 1, 0]))
+    mk.gradcheck(model.eval(), X, rng=rng)  # evaluation mode: Dropout is the identity
