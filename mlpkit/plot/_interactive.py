@@ -67,7 +67,8 @@ _STYLE = """<style>
 .mlpkit-interactive .mlpkit-frame-label {{ font-family: sans-serif; min-height: 1.4em; }}
 .mlpkit-interactive .anim-slider:focus-visible,
 .mlpkit-interactive button:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
-#{uid} .mlpkit-key-frame {{ display: none; max-width: 100%; height: auto; }}
+#{uid} .mlpkit-key-frame {{ display: none; }}
+#{uid} .mlpkit-key-frame img {{ max-width: 100%; height: auto; }}
 @media print {{
   #{uid} .mlpkit-player {{ display: none !important; }}
   #{uid} .mlpkit-key-frame {{ display: block !important; }}
@@ -194,6 +195,11 @@ def _check_args(
     return n_frames, labels, key_frame % n_frames
 
 
+def _escape(text: str) -> str:
+    """HTML-escaped, with non-ASCII characters as numeric references (any page encoding)."""
+    return html.escape(text, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
 def _sub_once(pattern: str, repl: str, text: str, what: str) -> str:
     new, count = re.subn(pattern, repl, text, count=1)
     if count != 1:
@@ -227,7 +233,7 @@ def _accessible(player: str, alt: str, n_frames: int, uid: str) -> str:
         player = player.replace(
             f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{glyph}</span>'
         )
-    alt_attr = html.escape(alt, quote=True)
+    alt_attr = _escape(alt)
     player = _sub_once(
         rf'<img id="_anim_img{uid}">',
         f'<img id="_anim_img{uid}" alt="{alt_attr}">'
@@ -315,10 +321,11 @@ def interactive(
     uid = "mk" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
     player = _accessible(player.replace(mpl_id.group(1), uid), alt, n_frames, uid)
     png = _key_frame_png(player, key)
-    alt_attr = html.escape(alt, quote=True)
-    key_img = (
-        f'<img class="mlpkit-key-frame" alt="{alt_attr}" '
+    alt_attr = _escape(alt)
+    key_img = (  # the key frame and its label, for print and where scripts are off
+        f'<div class="mlpkit-key-frame"><img alt="{alt_attr}" '
         f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+        f'<div class="mlpkit-frame-label">{_escape(labels[key])}</div></div>'
     )
     noscript = (
         f"<noscript><style>#{uid} .mlpkit-player {{ display: none; }} "

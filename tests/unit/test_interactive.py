@@ -109,7 +109,8 @@ def test_offline_no_cdn_and_print_and_noscript_fallback(figure):
     assert "http://" not in out.html and "https://" not in out.html
     assert 'class="fa' not in out.html
     assert "@media print" in out.html and "<noscript>" in out.html
-    assert 'class="mlpkit-key-frame"' in out.html
+    key = out.html.split('<div class="mlpkit-key-frame">')[1].split("</div></div>")[0]
+    assert "<img alt=" in key and '<div class="mlpkit-frame-label">phase 1.0' in key
 
 
 def test_default_labels_and_negative_key_frame():
