@@ -2,7 +2,8 @@
 # Build the mlpkit wheel, install it into a fresh venv that has numpy and
 # nothing else, and from another directory: import mlpkit (no matplotlib
 # loaded or importable; mk.plot names the extra), load the digits, and train an
-# MLP on moons to a stated accuracy.  Prints one summary line; exits non-zero
+# MLP on moons to a stated accuracy (and run one self-check, mk.check, which
+# needs numpy only).  Prints one summary line; exits non-zero
 # on any failure.  Usage: tests/wheel_check.sh   (from anywhere; uses .venv)
 set -euo pipefail
 
@@ -76,6 +77,11 @@ try:
     raise AssertionError("mk.plot imported without matplotlib")
 except ImportError as err:
     assert 'pip install "mlpkit[plot]"' in str(err), str(err)
+
+import contextlib, io
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    mk.check.check_sigmoid(mk.sigmoid)              # the self-checks need numpy only
+assert out.getvalue().startswith("✓ check_sigmoid"), out.getvalue()
 
 digits, labels = mk.datasets.load_digits()
 assert digits.shape == (1797, 64) and labels.shape == (1797,), (digits.shape, labels.shape)
