@@ -223,7 +223,6 @@ def _render_player(
     ):
         anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
         player = anim.to_jshtml(default_mode="once")
-        anim.event_source = None
     return player
 
 
