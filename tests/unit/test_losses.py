@@ -80,3 +80,15 @@ def test_model_with_bce_and_mse_pass_gradcheck(rng):
     assert mk.gradcheck(model, X, loss=mk.BCEWithLogits(), y=rng.integers(0, 2, 6)).passed
     model2 = mk.MLP([3, 5, 2], activation="sigmoid", rng=rng)
     assert mk.gradcheck(model2, X, loss=mk.MSELoss(), y=rng.standard_normal((6, 2))).passed
+
+
+def test_every_loss_declares_its_targets():
+    assert mk.SoftmaxCrossEntropy.targets == "labels"
+    assert mk.BCEWithLogits.targets == "labels"
+    assert mk.MSELoss.targets == "values"
+    assert "targets" in mk.Loss.__doc__ and mk.Loss.targets == "labels"
+
+    class Huber(mk.Loss):
+        targets = "values"
+
+    assert Huber().targets == "values"
