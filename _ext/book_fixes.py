@@ -38,6 +38,20 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique   # in place: handlers that run later (MathJax) append to this list
 
 
+def _fix_body_html(app, pagename, templatename, context, doctree) -> None:
+    """Accessibility fixes in the page body (axe-core, WCAG 2.1 AA)."""
+    body = context.get("body")
+    if not body:
+        return
+    # The bibliography is a list: its entries are list items (doc-biblioentry is deprecated
+    # and not an allowed child of role=list, a critical aria-required-children violation).
+    body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    # Folded cells: the visible text ("Show code cell source") is the accessible name, not
+    # "Toggle hidden content" (label-content-name-mismatch).
+    body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    context["body"] = body
+
+
 def _add_static_path(app) -> None:
     if str(STATIC) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC))
@@ -45,6 +59,7 @@ def _add_static_path(app) -> None:
 
 def setup(app):
     app.connect("builder-inited", _add_static_path)
+    app.connect("html-page-context", _fix_body_html, priority=60)
     app.add_css_file("book.css")
     app.add_js_file("book.js", defer="defer")
     app.setup_extension("math_ssr")

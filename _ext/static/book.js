@@ -32,5 +32,58 @@
     });
   }
 
+  /* Search buttons show "Search Ctrl+K" but were labelled "Search" only
+     (label-content-name-mismatch): let the visible text be the name. */
+  function fixSearchButtonNames() {
+    document.querySelectorAll("button.search-button-field[aria-label]").forEach(function (b) {
+      b.removeAttribute("aria-label");
+    });
+  }
+
+  /* Regions that scroll sideways (wide tables, code, display equations on a phone) must be
+     reachable by keyboard (scrollable-region-focusable); formulas that fit stay out of
+     the Tab order. */
+  var SCROLLERS = ".pst-scrollable-table-container, div.highlight pre, div.math, " +
+                  "div.cell_output .output, .mlpkit-interactive";
+  function markScrollables(root) {
+    root = root && root.querySelectorAll ? root : document;
+    root.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 &&
+                    /(auto|scroll)/.test(getComputedStyle(el).overflowX);
+      var marked = el.hasAttribute("data-book-scroll");
+      if (scrolls && !marked) {
+        if (!el.hasAttribute("tabindex") || el.getAttribute("tabindex") === "-1") {
+          el.setAttribute("tabindex", "0");
+          el.setAttribute("data-book-scroll", "");
+          if (!el.hasAttribute("role")) { el.setAttribute("role", "region"); el.setAttribute("data-book-role", ""); }
+          if (!el.hasAttribute("aria-label")) {
+            el.setAttribute("aria-label", el.matches("div.math") ? "equation (scrolls sideways)" :
+                            el.matches("pre") ? "code (scrolls sideways)" : "scrollable region");
+            el.setAttribute("data-book-label", "");
+          }
+        }
+      } else if (!scrolls && marked) {
+        el.removeAttribute("tabindex"); el.removeAttribute("data-book-scroll");
+        if (el.hasAttribute("data-book-role")) { el.removeAttribute("role"); el.removeAttribute("data-book-role"); }
+        if (el.hasAttribute("data-book-label")) { el.removeAttribute("aria-label"); el.removeAttribute("data-book-label"); }
+      }
+      el.classList.toggle("book-scrolls", scrolls);
+    });
+  }
+  window.bookMarkScrollables = markScrollables;
+
   ready(fixSidebarToggles);
+  ready(fixSearchButtonNames);
+  ready(function () { markScrollables(); });
+  window.addEventListener("load", function () { markScrollables(); });
+  /* Paragraphs and list items far below are laid out only when they come near the viewport
+     (content-visibility in book.css); check what they hold when they do. */
+  document.addEventListener("contentvisibilityautostatechange", function (e) {
+    if (!e.skipped) markScrollables(e.target);
+  }, true);
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { markScrollables(); }, 150);
+  });
 })();

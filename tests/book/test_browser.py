@@ -470,3 +470,56 @@ def test_desktop_primary_toggle_hides_the_sidebar(site, browser) -> None:
             timeout=10_000)
     finally:
         page.close()
+
+
+# ------------------------------------------------------------------ accessibility
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE_AUDIT_PAGES = ["intro.html", "chapters/05_backpropagation.html", "reference/api.html"]
+
+# Lay out everything (the site skips off-screen paragraphs), mark the regions that scroll,
+# then drop MathJax's glyph boxes, which are aria-hidden (screen readers get the assistive
+# MathML next to them, which stays): they triple axe's run time and hold nothing to audit.
+AXE_RUN_JS = """async (tags) => {
+  const s = document.createElement('style');
+  s.textContent = '* { content-visibility: visible !important; }';
+  document.head.appendChild(s);
+  if (window.bookMarkScrollables) window.bookMarkScrollables();
+  document.querySelectorAll('mjx-container > mjx-math[aria-hidden="true"]').forEach(e => e.remove());
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.length,
+    examples: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim())}));
+}"""
+
+
+def _axe(browser, base: str, rel: str, viewport) -> list[dict]:
+    page, _ = _open(browser, base, rel, viewport=viewport)
+    try:
+        page.add_script_tag(path=str(AXE))
+        return page.evaluate(AXE_RUN_JS, AXE_TAGS)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def axe_results(site, browser) -> dict[str, list[dict]]:
+    html_root, base = site
+    assert AXE.is_file(), f"{AXE} is missing (vendored axe-core, see its README.md)"
+    out = {}
+    for page_path in _pages(html_root):
+        rel = page_path.relative_to(html_root).as_posix()
+        if REDIRECT.search(page_path.read_text(encoding="utf-8")[:2000]):
+            continue
+        out[f"{rel} @1366"] = _axe(browser, base, rel, DESKTOP)
+    for rel in PHONE_AUDIT_PAGES:
+        out[f"{rel} @390"] = _axe(browser, base, rel, PHONE)
+    (html_root.parent / "axe-report.json").write_text(json.dumps(out, indent=1))
+    return out
+
+
+def test_axe_finds_no_serious_or_critical_violations(axe_results) -> None:
+    """axe-core (WCAG 2.1 A and AA) on every page at 1366 px and on three pages at 390 px."""
+    assert len(axe_results) >= 12
+    bad = {page: v for page, v in axe_results.items() if v}
+    assert bad == {}, "serious/critical axe violations:\n" + json.dumps(bad, indent=1)[:6000]
