@@ -14,6 +14,7 @@ from each page's context, so every script is included exactly once.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,7 +50,22 @@ def _fix_body_html(app, pagename, templatename, context, doctree) -> None:
     # Folded cells: the visible text ("Show code cell source") is the accessible name, not
     # "Toggle hidden content" (label-content-name-mismatch).
     body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    # Every figure's image opens full size (on a phone its labels are ~5 px high).
+    body = FIGURE.sub(_link_figure_images, body)
     context["body"] = body
+
+
+FIGURE = re.compile(r"<figure\b.*?</figure>", re.S)
+IMG = re.compile(r'(<a\b[^>]*>\s*)?(<img\b[^>]*\bsrc="([^"]+)"[^>]*>)', re.S)
+
+
+def _link_figure_images(fig: re.Match) -> str:
+    def wrap(m: re.Match) -> str:
+        if m.group(1) or m.group(3).startswith("data:"):
+            return m.group(0)   # already a link, or an animation frame
+        return (f'<a class="book-figure-link" href="{m.group(3)}" '
+                f'title="Open the full-size image">{m.group(2)}</a>')
+    return IMG.sub(wrap, fig.group(0))
 
 
 def _add_static_path(app) -> None:

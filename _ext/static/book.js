@@ -43,7 +43,7 @@
   /* Regions that scroll sideways (wide tables, code, display equations on a phone) must be
      reachable by keyboard (scrollable-region-focusable); formulas that fit stay out of
      the Tab order. */
-  var SCROLLERS = ".pst-scrollable-table-container, div.highlight pre, div.math, " +
+  var SCROLLERS = ".pst-scrollable-table-container, div.highlight pre, div.math > mjx-container, " +
                   "div.cell_output .output, .mlpkit-interactive";
   function markScrollables(root) {
     root = root && root.querySelectorAll ? root : document;
@@ -57,7 +57,7 @@
           el.setAttribute("data-book-scroll", "");
           if (!el.hasAttribute("role")) { el.setAttribute("role", "region"); el.setAttribute("data-book-role", ""); }
           if (!el.hasAttribute("aria-label")) {
-            el.setAttribute("aria-label", el.matches("div.math") ? "equation (scrolls sideways)" :
+            el.setAttribute("aria-label", el.matches("mjx-container") ? "equation (scrolls sideways)" :
                             el.matches("pre") ? "code (scrolls sideways)" : "scrollable region");
             el.setAttribute("data-book-label", "");
           }

@@ -523,3 +523,67 @@ def test_axe_finds_no_serious_or_critical_violations(axe_results) -> None:
     assert len(axe_results) >= 12
     bad = {page: v for page, v in axe_results.items() if v}
     assert bad == {}, "serious/critical axe violations:\n" + json.dumps(bad, indent=1)[:6000]
+
+
+# ------------------------------------------------------------------ phone layout
+PHONE_LAYOUT_JS = """() => {
+  const s = document.createElement('style');
+  s.textContent = '* { content-visibility: visible !important; }';
+  document.head.appendChild(s);
+  if (window.bookMarkScrollables) window.bookMarkScrollables();
+  const W = document.documentElement.clientWidth;
+  const eqs = Array.from(document.querySelectorAll('div.math > mjx-container')).map(m => {
+    const div = m.parentElement, no = div.querySelector(':scope > .eqno');
+    const scrolls = m.scrollWidth > m.clientWidth + 1;
+    const hint = getComputedStyle(div, '::after').content;
+    return {label: div.id || '(unlabelled)', number: no ? no.textContent.replace('#', '').trim() : '',
+            ratio: Math.round(100 * m.scrollWidth / m.clientWidth) / 100, scrolls,
+            focusable: m.tabIndex >= 0, hint: scrolls ? hint.includes('scroll') : true,
+            numberBelow: no ? no.getBoundingClientRect().top >= m.getBoundingClientRect().bottom - 2 : true};
+  });
+  const figures = Array.from(document.querySelectorAll('figure img')).filter(i => !i.src.startsWith('data:'))
+      .map(i => ({src: i.getAttribute('src'), link: (i.closest('a') || {}).href || ''}));
+  return {pageWidth: document.documentElement.scrollWidth, W, eqs, figures};
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone_layout(site, browser) -> dict[str, dict]:
+    html_root, base = site
+    out = {}
+    for page_path in _pages(html_root):
+        rel = page_path.relative_to(html_root).as_posix()
+        if REDIRECT.search(page_path.read_text(encoding="utf-8")[:2000]):
+            continue
+        page, _ = _open(browser, base, rel, viewport=PHONE)
+        out[rel] = page.evaluate(PHONE_LAYOUT_JS)
+        page.close()
+    # The widest display equations per chapter, for the authors who can split them.
+    widest = {rel: sorted((e for e in r["eqs"] if e["scrolls"]), key=lambda e: -e["ratio"])[:8]
+              for rel, r in out.items() if rel.startswith("chapters/")}
+    (html_root.parent / "phone-equations.json").write_text(json.dumps(widest, indent=1))
+    return out
+
+
+def test_phone_pages_are_no_wider_than_the_phone(phone_layout) -> None:
+    wide = {rel: r["pageWidth"] for rel, r in phone_layout.items() if r["pageWidth"] > r["W"]}
+    assert wide == {}, f"pages wider than {PHONE['width']} px at {PHONE['width']} px: {wide}"
+
+
+def test_phone_wide_equations_scroll_with_a_hint_and_numbers_below(phone_layout) -> None:
+    bad = []
+    for rel, r in phone_layout.items():
+        for e in r["eqs"]:
+            if e["scrolls"] and not (e["focusable"] and e["hint"]):
+                bad.append(f"{rel} {e['label']}: scrolls {e['ratio']}x without focus or hint")
+            if not e["numberBelow"]:
+                bad.append(f"{rel} {e['label']}: number {e['number']} not below the formula")
+    assert sum(len(r["eqs"]) for r in phone_layout.values()) > 50
+    assert bad == [], "\n".join(bad[:20])
+
+
+def test_figures_link_to_their_full_size_image(phone_layout) -> None:
+    bad = [f"{rel}: {f['src']}" for rel, r in phone_layout.items() for f in r["figures"]
+           if not f["link"].split("?")[0].endswith(f["src"].split("/")[-1])]
+    assert sum(len(r["figures"]) for r in phone_layout.values()) >= 14
+    assert bad == [], bad
