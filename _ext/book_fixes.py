@@ -12,6 +12,7 @@ console reports a SyntaxError (the two copies differ only in a filename of
 ``None`` versus ``""``).  This extension drops repeated script entries
 from each page's context, so every script is included exactly once.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def _script_key(js) -> tuple:
     attributes = getattr(js, "attributes", {}) or {}
-    return (getattr(js, "filename", None) or "", tuple(sorted((k, str(v)) for k, v in attributes.items())))
+    return (
+        getattr(js, "filename", None) or "",
+        tuple(sorted((k, str(v)) for k, v in attributes.items())),
+    )
 
 
 def _drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -36,7 +40,7 @@ def _drop_repeated_scripts(app, pagename, templatename, context, doctree) -> Non
         if key not in seen:
             seen.add(key)
             unique.append(js)
-    scripts[:] = unique   # in place: handlers that run later (MathJax) append to this list
+    scripts[:] = unique  # in place: handlers that run later (MathJax) append to this list
 
 
 def _fix_body_html(app, pagename, templatename, context, doctree) -> None:
@@ -62,9 +66,12 @@ IMG = re.compile(r'(<a\b[^>]*>\s*)?(<img\b[^>]*\bsrc="([^"]+)"[^>]*>)', re.S)
 def _link_figure_images(fig: re.Match) -> str:
     def wrap(m: re.Match) -> str:
         if m.group(1) or m.group(3).startswith("data:"):
-            return m.group(0)   # already a link, or an animation frame
-        return (f'<a class="book-figure-link" href="{m.group(3)}" '
-                f'title="Open the full-size image">{m.group(2)}</a>')
+            return m.group(0)  # already a link, or an animation frame
+        return (
+            f'<a class="book-figure-link" href="{m.group(3)}" '
+            f'title="Open the full-size image">{m.group(2)}</a>'
+        )
+
     return IMG.sub(wrap, fig.group(0))
 
 
@@ -79,5 +86,7 @@ def setup(app):
     app.add_css_file("book.css")
     app.add_js_file("book.js", defer="defer")
     app.setup_extension("math_ssr")
-    app.connect("html-page-context", _drop_repeated_scripts, priority=10)  # before handlers that return a template (emit_firstresult)
+    app.connect(
+        "html-page-context", _drop_repeated_scripts, priority=10
+    )  # before handlers that return a template (emit_firstresult)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

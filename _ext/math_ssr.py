@@ -12,6 +12,7 @@ Without Node.js (or with ``MLPBOOK_MATH_SSR=0``) the pages keep client-side
 MathJax, so the book still builds everywhere; an informational message says so.
 A formula that MathJax cannot parse is a build warning (an error under ``-W``).
 """
+
 from __future__ import annotations
 
 import html
@@ -31,12 +32,18 @@ HERE = Path(__file__).resolve().parent
 FONT_PLACEHOLDER = "MLPBOOK-MATHJAX-FONTS"
 FONT_DIR = "_static/mathjax/output/chtml/fonts/woff-v2"
 
-INLINE = re.compile(r'(<span class="math notranslate nohighlight"[^>]*>)\\\((.*?)\\\)(</span>)', re.S)
+INLINE = re.compile(
+    r'(<span class="math notranslate nohighlight"[^>]*>)\\\((.*?)\\\)(</span>)', re.S
+)
 DISPLAY = re.compile(
     r'(<div class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?)'
-    r'\\\[(.*?)\\\](\s*</div>)', re.S)
+    r"\\\[(.*?)\\\](\s*</div>)",
+    re.S,
+)
 # Math that is still raw TeX after rendering (a form this extension does not know).
-LEFTOVER = re.compile(r'class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?\\[\[(]', re.S)
+LEFTOVER = re.compile(
+    r'class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?\\[\[(]', re.S
+)
 
 
 class _Renderer:
@@ -44,8 +51,13 @@ class _Renderer:
         node = shutil.which("node") or shutil.which("nodejs")
         self.proc = subprocess.Popen(
             [node, str(HERE / "mathjax_ssr.js"), str(mathjax_dir), FONT_PLACEHOLDER],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            text=True, encoding="utf-8", bufsize=1)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
 
     def render(self, items: list[dict]) -> dict:
         assert self.proc.stdin and self.proc.stdout
@@ -79,16 +91,20 @@ def _start(app) -> None:
         return
     mj = _mathjax_dir()
     if mj is None or not (shutil.which("node") or shutil.which("nodejs")):
-        logger.info("math_ssr: Node.js or the bundled MathJax not found; "
-                    "pages keep client-side MathJax (install nodejs for pre-rendered math)")
+        logger.info(
+            "math_ssr: Node.js or the bundled MathJax not found; "
+            "pages keep client-side MathJax (install nodejs for pre-rendered math)"
+        )
         return
     try:
         r = _Renderer(mj)
         probe = r.render([{"tex": "x^2", "display": False}])
         assert "mjx-container" in probe["html"][0]
     except Exception as exc:  # pragma: no cover - depends on the machine
-        logger.info(f"math_ssr: the Node.js MathJax renderer did not start ({exc}); "
-                    "pages keep client-side MathJax")
+        logger.info(
+            f"math_ssr: the Node.js MathJax renderer did not start ({exc}); "
+            "pages keep client-side MathJax"
+        )
         return
     app.env_math_ssr = r
     logger.info("math_ssr: math is rendered at build time with MathJax on Node.js")
@@ -98,10 +114,13 @@ def _render_fragments(r: _Renderer, fragments: list[str], pagename: str) -> tupl
     """Replace the TeX in each HTML fragment by MathJax's output; return them and the CSS."""
     items: list[dict] = []
     for frag in fragments:
-        items += [{"tex": html.unescape(m.group(2)).strip(), "display": True}
-                  for m in DISPLAY.finditer(frag)]
-        items += [{"tex": html.unescape(m.group(2)), "display": False}
-                  for m in INLINE.finditer(frag)]
+        items += [
+            {"tex": html.unescape(m.group(2)).strip(), "display": True}
+            for m in DISPLAY.finditer(frag)
+        ]
+        items += [
+            {"tex": html.unescape(m.group(2)), "display": False} for m in INLINE.finditer(frag)
+        ]
     if not items:
         return fragments, ""
     out = r.render(items)
@@ -109,7 +128,7 @@ def _render_fragments(r: _Renderer, fragments: list[str], pagename: str) -> tupl
         logger.warning(f"math_ssr: MathJax could not render {tex!r}", location=pagename)
     rendered = iter(out["html"])
     done = []
-    for frag in fragments:   # same order as above: display, then inline, per fragment
+    for frag in fragments:  # same order as above: display, then inline, per fragment
         frag = DISPLAY.sub(lambda m: m.group(1) + next(rendered) + m.group(3), frag)
         frag = INLINE.sub(lambda m: m.group(1) + next(rendered) + m.group(3), frag)
         done.append(frag)
@@ -127,13 +146,16 @@ def _render_page(app, pagename, templatename, context, doctree) -> None:
     if css:
         fonts = context["pathto"](FONT_DIR, 1)
         css = css.replace(FONT_PLACEHOLDER, fonts)
-        context["metatags"] = context.get("metatags", "") + f'\n<style id="mathjax-ssr">{css}</style>'
+        context["metatags"] = (
+            context.get("metatags", "") + f'\n<style id="mathjax-ssr">{css}</style>'
+        )
     context["body"] = body
     if "toc" in context:
         context["toc"] = toc
     if LEFTOVER.search(body) or LEFTOVER.search(toc):
-        logger.warning("math_ssr: math left as raw TeX; the page keeps client-side MathJax",
-                       location=pagename)
+        logger.warning(
+            "math_ssr: math left as raw TeX; the page keeps client-side MathJax", location=pagename
+        )
         return
     context["_math_ssr_done"] = True
 
@@ -144,10 +166,12 @@ def _drop_mathjax(app, pagename, templatename, context, doctree) -> None:
         return
     scripts = context.get("script_files")
     if scripts:
+
         def is_mathjax(js) -> bool:
             name = getattr(js, "filename", None) or ""
             text = (getattr(js, "attributes", {}) or {}).get("body", "") or ""
             return "mathjax" in name.lower() or "window.MathJax" in text
+
         scripts[:] = [js for js in scripts if not is_mathjax(js)]
 
 

@@ -4,6 +4,7 @@
 website (for example one built with ``--path-output``) instead of building the book into
 ``_build``; the strict-build tests still need the real build.
 """
+
 from __future__ import annotations
 
 import os

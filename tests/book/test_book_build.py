@@ -1,4 +1,5 @@
 """The website builds strictly: zero Sphinx warnings, every page present."""
+
 from __future__ import annotations
 
 import re

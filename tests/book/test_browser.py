@@ -24,6 +24,7 @@ Without Chromium the module is skipped with a message saying how to install it,
 unless ``MLPBOOK_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which turns the skip
 into a failure so that CI never skips it silently.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,36 +42,50 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
 ]
-INSTALL_HINT = ("install Chromium to run the browser test, e.g. `sudo apt-get install chromium` "
-                "on Debian/Ubuntu, or point MLPBOOK_CHROMIUM at a Chromium/Chrome executable")
+INSTALL_HINT = (
+    "install Chromium to run the browser test, e.g. `sudo apt-get install chromium` "
+    "on Debian/Ubuntu, or point MLPBOOK_CHROMIUM at a Chromium/Chrome executable"
+)
 
 
 def _find_chromium() -> str | None:
-    candidates = [os.environ.get("MLPBOOK_CHROMIUM"), shutil.which("chromium"),
-                  shutil.which("chromium-browser"), shutil.which("google-chrome")]
+    candidates = [
+        os.environ.get("MLPBOOK_CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ]
     return next((c for c in candidates if c and Path(c).exists()), None)
 
 
 CHROMIUM = _find_chromium()
 if CHROMIUM is None:
     if os.environ.get("MLPBOOK_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"MLPBOOK_REQUIRE_BROWSER=1 but no Chromium was found: {INSTALL_HINT}",
-                    pytrace=False)
+        pytest.fail(
+            f"MLPBOOK_REQUIRE_BROWSER=1 but no Chromium was found: {INSTALL_HINT}", pytrace=False
+        )
     pytest.skip(f"Chromium not found; {INSTALL_HINT}", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402  (only when Chromium exists)
 
-
 # Generous limits: the test must pass on a busy 2-core machine.  The budgets below are
 # what a page may cost; the measured numbers go to the report.
-NAV_TIMEOUT_MS = 90_000           # goto(..., wait_until="load")
-READY_TIMEOUT_MS = 60_000         # images complete / client-side MathJax done
+NAV_TIMEOUT_MS = 90_000  # goto(..., wait_until="load")
+READY_TIMEOUT_MS = 60_000  # images complete / client-side MathJax done
 LOAD_BUDGET_MS = float(os.environ.get("MLPBOOK_LOAD_BUDGET_MS", "8000"))
-WEIGHT_BUDGET_BYTES = 6_000_000   # issue 15: every chapter page at most 6 MB
+WEIGHT_BUDGET_BYTES = 6_000_000  # issue 15: every chapter page at most 6 MB
 DESKTOP = {"width": 1366, "height": 900}
 
 
@@ -90,20 +105,21 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 @dataclass
 class PageReport:
     """What the browser saw while loading one page."""
+
     path: str
     external_requests: list[str] = field(default_factory=list)
     missing_local: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
-    math_elements: int = 0          # Sphinx's .math elements (inline and display)
-    math_containers: int = 0        # rendered <mjx-container> elements
+    math_elements: int = 0  # Sphinx's .math elements (inline and display)
+    math_containers: int = 0  # rendered <mjx-container> elements
     math_errors: int = 0
     raw_tex: list[str] = field(default_factory=list)
-    client_mathjax: bool = False    # the page still typesets math in the browser
+    client_mathjax: bool = False  # the page still typesets math in the browser
     images: list[dict] = field(default_factory=list)
     dcl_ms: float = 0.0
     load_ms: float = 0.0
-    ready_ms: float = 0.0           # images complete and math rendered
+    ready_ms: float = 0.0  # images complete and math rendered
     bytes: int = 0
     requests: int = 0
 
@@ -113,7 +129,9 @@ REDIRECT = re.compile(r'<meta http-equiv="refresh"', re.IGNORECASE)
 
 def _pages(html_root: Path) -> list[Path]:
     skip = {"_static", "_sources", "_images"}
-    return sorted(p for p in html_root.rglob("*.html") if not skip & set(p.relative_to(html_root).parts))
+    return sorted(
+        p for p in html_root.rglob("*.html") if not skip & set(p.relative_to(html_root).parts)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +151,12 @@ def browser(tmp_path_factory):
     with sync_playwright() as pw:
         # A persistent context gives Chromium a fresh, empty --user-data-dir.
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport=DESKTOP)
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport=DESKTOP,
+        )
         yield context
         context.close()
 
@@ -149,7 +171,8 @@ READY_JS = r"""async (limitMs) => {
     await Promise.all(Array.from(document.images).map(img => {
       if (img.loading === 'lazy') img.loading = 'eager';
       return img.complete ? null : new Promise(r => {
-        img.addEventListener('load', r, {once: true}); img.addEventListener('error', r, {once: true}); });
+        img.addEventListener('load', r, {once: true});
+        img.addEventListener('error', r, {once: true}); });
     }));
   })();
   await Promise.race([ready, timeout]);
@@ -191,28 +214,53 @@ def _open(browser, base: str, rel: str, rep: PageReport | None = None, viewport=
 
     page.route("**/*", route)
     if rep is not None:
-        page.on("console", lambda m: rep.console_errors.append(m.text) if m.type == "error" else None)
+        page.on(
+            "console", lambda m: rep.console_errors.append(m.text) if m.type == "error" else None
+        )
         page.on("pageerror", lambda e: rep.page_errors.append(str(e)))
-        page.on("response", lambda r: rep.missing_local.append(f"{r.status} {r.url}")
-                if r.url.startswith(base) and r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: (
+                rep.missing_local.append(f"{r.status} {r.url}")
+                if r.url.startswith(base) and r.status >= 400
+                else None
+            ),
+        )
     page.goto(f"{base}/{rel}", wait_until="load", timeout=NAV_TIMEOUT_MS)
     status = page.evaluate(READY_JS, READY_TIMEOUT_MS)
     return page, status
 
 
 def _write_report(html_root: Path, out: dict[str, PageReport]) -> None:
-    rows = [{"page": r.path, "load_ms": round(r.load_ms), "dcl_ms": round(r.dcl_ms),
-             "ready_ms": round(r.ready_ms), "bytes": r.bytes, "requests": r.requests,
-             "formulas": r.math_containers, "client_mathjax": r.client_mathjax}
-            for r in out.values()]
-    report = {"viewport": DESKTOP, "cpus": os.cpu_count(),
-              "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-              "pages": rows}
+    rows = [
+        {
+            "page": r.path,
+            "load_ms": round(r.load_ms),
+            "dcl_ms": round(r.dcl_ms),
+            "ready_ms": round(r.ready_ms),
+            "bytes": r.bytes,
+            "requests": r.requests,
+            "formulas": r.math_containers,
+            "client_mathjax": r.client_mathjax,
+        }
+        for r in out.values()
+    ]
+    report = {
+        "viewport": DESKTOP,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "pages": rows,
+    }
     build = html_root.parent
     (build / "browser-report.json").write_text(json.dumps(report, indent=1))
-    lines = [f"{'page':44s} {'load ms':>8s} {'ready ms':>9s} {'MB':>6s} {'req':>4s} {'formulas':>8s}"]
-    lines += [f"{r['page']:44s} {r['load_ms']:8d} {r['ready_ms']:9d} {r['bytes'] / 1e6:6.2f} "
-              f"{r['requests']:4d} {r['formulas']:8d}" for r in rows]
+    lines = [
+        f"{'page':44s} {'load ms':>8s} {'ready ms':>9s} {'MB':>6s} {'req':>4s} {'formulas':>8s}"
+    ]
+    lines += [
+        f"{r['page']:44s} {r['load_ms']:8d} {r['ready_ms']:9d} {r['bytes'] / 1e6:6.2f} "
+        f"{r['requests']:4d} {r['formulas']:8d}"
+        for r in rows
+    ]
     (build / "browser-report.txt").write_text("\n".join(lines) + "\n")
 
 
@@ -223,7 +271,7 @@ def reports(site, browser) -> dict[str, PageReport]:
     for page_path in _pages(html_root):
         rel = page_path.relative_to(html_root).as_posix()
         if REDIRECT.search(page_path.read_text(encoding="utf-8")[:2000]):
-            continue   # index.html only forwards to intro.html
+            continue  # index.html only forwards to intro.html
         rep = PageReport(rel)
         page, st = _open(browser, base, rel, rep)
         page.close()
@@ -250,10 +298,14 @@ def test_math_is_rendered_by_local_mathjax(reports) -> None:
     where Node.js was missing at build time): no raw TeX, no MathJax error."""
     pages_with_math = [r for r in reports.values() if r.math_elements]
     assert len(pages_with_math) >= 7, "expected math on every chapter page"
-    bad = {r.path: (r.math_elements, r.math_containers, r.math_errors, r.raw_tex[:3])
-           for r in pages_with_math
-           if r.math_containers != r.math_elements or r.math_errors or r.raw_tex}
-    assert bad == {}, f"pages whose math did not render (formulas, rendered, errors, raw TeX): {bad}"
+    bad = {
+        r.path: (r.math_elements, r.math_containers, r.math_errors, r.raw_tex[:3])
+        for r in pages_with_math
+        if r.math_containers != r.math_elements or r.math_errors or r.raw_tex
+    }
+    assert bad == {}, (
+        f"pages whose math did not render (formulas, rendered, errors, raw TeX): {bad}"
+    )
 
 
 def test_math_is_prerendered_when_node_is_available(reports) -> None:
@@ -286,8 +338,11 @@ def test_no_local_file_is_missing(reports) -> None:
 
 
 def test_no_javascript_errors(reports) -> None:
-    bad = {r.path: r.console_errors + r.page_errors for r in reports.values()
-           if r.console_errors or r.page_errors}
+    bad = {
+        r.path: r.console_errors + r.page_errors
+        for r in reports.values()
+        if r.console_errors or r.page_errors
+    }
     assert bad == {}, f"console errors: {bad}"
 
 
@@ -315,7 +370,9 @@ def test_search_finds_backpropagation(site, browser) -> None:
     page = browser.new_page()
     page.goto(f"{base}/search.html?q=backpropagation", wait_until="load", timeout=NAV_TIMEOUT_MS)
     page.wait_for_selector("ul.search li", timeout=READY_TIMEOUT_MS)
-    hits = page.eval_on_selector_all("ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+    hits = page.eval_on_selector_all(
+        "ul.search li a", "els => els.map(e => e.getAttribute('href'))"
+    )
     page.close()
     assert any("05_backpropagation" in h for h in hits), hits
 
@@ -344,8 +401,7 @@ class _LinkParser(HTMLParser):
                 self.figure_ids.append(a["id"])
         if tag == "figcaption":
             self._in_figure_caption = True
-        if (tag == "span" and self._in_figure_caption
-                and "caption-number" in (a.get("class") or "")):
+        if tag == "span" and self._in_figure_caption and "caption-number" in (a.get("class") or ""):
             self.numbered_captions += 1
 
     def handle_endtag(self, tag):
@@ -437,8 +493,13 @@ def _visible_toggle(page, cls: str):
     return page.locator(f'[data-test-visible-toggle="{cls}0"]')
 
 
-@pytest.mark.parametrize("cls, dialog", [("primary-toggle", "#pst-primary-sidebar-modal"),
-                                         ("secondary-toggle", "#pst-secondary-sidebar-modal")])
+@pytest.mark.parametrize(
+    "cls, dialog",
+    [
+        ("primary-toggle", "#pst-primary-sidebar-modal"),
+        ("secondary-toggle", "#pst-secondary-sidebar-modal"),
+    ],
+)
 def test_phone_sidebar_toggles_open_the_sidebars(site, browser, cls, dialog) -> None:
     """At 390 px, tapping the visible ☰ / "On this page" button opens that sidebar."""
     _, base = site
@@ -452,6 +513,9 @@ def test_phone_sidebar_toggles_open_the_sidebars(site, browser, cls, dialog) -> 
         page.close()
 
 
+SIDEBAR_VISIBILITY = "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility"
+
+
 def test_desktop_primary_toggle_hides_the_sidebar(site, browser) -> None:
     """At 1366 px, ☰ hides the table of contents and shows it again."""
     _, base = site
@@ -462,12 +526,14 @@ def test_desktop_primary_toggle_hides_the_sidebar(site, browser) -> None:
         toggle = _visible_toggle(page, "primary-toggle")
         toggle.click()
         page.wait_for_function(
-            "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'hidden'",
-            timeout=10_000)
+            SIDEBAR_VISIBILITY + " === 'hidden'",
+            timeout=10_000,
+        )
         toggle.click()
         page.wait_for_function(
-            "getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'visible'",
-            timeout=10_000)
+            SIDEBAR_VISIBILITY + " === 'visible'",
+            timeout=10_000,
+        )
     finally:
         page.close()
 
@@ -485,11 +551,14 @@ AXE_RUN_JS = """async (tags) => {
   s.textContent = '* { content-visibility: visible !important; }';
   document.head.appendChild(s);
   if (window.bookMarkScrollables) window.bookMarkScrollables();
-  document.querySelectorAll('mjx-container > mjx-math[aria-hidden="true"]').forEach(e => e.remove());
-  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  document.querySelectorAll('mjx-container > mjx-math[aria-hidden="true"]')
+      .forEach(e => e.remove());
+  const r = await axe.run(document,
+      {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
     id: v.id, impact: v.impact, nodes: v.nodes.length,
-    examples: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim())}));
+    examples: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' +
+        (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim())}));
 }"""
 
 
@@ -536,12 +605,15 @@ PHONE_LAYOUT_JS = """() => {
     const div = m.parentElement, no = div.querySelector(':scope > .eqno');
     const scrolls = m.scrollWidth > m.clientWidth + 1;
     const hint = getComputedStyle(div, '::after').content;
-    return {label: div.id || '(unlabelled)', number: no ? no.textContent.replace('#', '').trim() : '',
+    return {label: div.id || '(unlabelled)',
+            number: no ? no.textContent.replace('#', '').trim() : '',
             ratio: Math.round(100 * m.scrollWidth / m.clientWidth) / 100, scrolls,
             focusable: m.tabIndex >= 0, hint: scrolls ? hint.includes('scroll') : true,
-            numberBelow: no ? no.getBoundingClientRect().top >= m.getBoundingClientRect().bottom - 2 : true};
+            numberBelow: no ? no.getBoundingClientRect().top >=
+                              m.getBoundingClientRect().bottom - 2 : true};
   });
-  const figures = Array.from(document.querySelectorAll('figure img')).filter(i => !i.src.startsWith('data:'))
+  const figures = Array.from(document.querySelectorAll('figure img'))
+      .filter(i => !i.src.startsWith('data:'))
       .map(i => ({src: i.getAttribute('src'), link: (i.closest('a') || {}).href || ''}));
   return {pageWidth: document.documentElement.scrollWidth, W, eqs, figures};
 }"""
@@ -559,8 +631,11 @@ def phone_layout(site, browser) -> dict[str, dict]:
         out[rel] = page.evaluate(PHONE_LAYOUT_JS)
         page.close()
     # The widest display equations per chapter, for the authors who can split them.
-    widest = {rel: sorted((e for e in r["eqs"] if e["scrolls"]), key=lambda e: -e["ratio"])[:8]
-              for rel, r in out.items() if rel.startswith("chapters/")}
+    widest = {
+        rel: sorted((e for e in r["eqs"] if e["scrolls"]), key=lambda e: -e["ratio"])[:8]
+        for rel, r in out.items()
+        if rel.startswith("chapters/")
+    }
     (html_root.parent / "phone-equations.json").write_text(json.dumps(widest, indent=1))
     return out
 
@@ -583,7 +658,147 @@ def test_phone_wide_equations_scroll_with_a_hint_and_numbers_below(phone_layout)
 
 
 def test_figures_link_to_their_full_size_image(phone_layout) -> None:
-    bad = [f"{rel}: {f['src']}" for rel, r in phone_layout.items() for f in r["figures"]
-           if not f["link"].split("?")[0].endswith(f["src"].split("/")[-1])]
+    bad = [
+        f"{rel}: {f['src']}"
+        for rel, r in phone_layout.items()
+        for f in r["figures"]
+        if not f["link"].split("?")[0].endswith(f["src"].split("/")[-1])
+    ]
     assert sum(len(r["figures"]) for r in phone_layout.values()) >= 14
     assert bad == [], bad
+
+
+# ------------------------------------------------------------ interactive figures
+# For each .mlpkit-interactive: its range slider is reached with Tab (from the element
+# just before it), ArrowRight moves it, and the frame <img> then shows another frame.
+INTERACTIVE_JS = """async (index) => {
+  const fig = document.querySelectorAll('.mlpkit-interactive')[index];
+  fig.scrollIntoView();
+  const slider = fig.querySelector('input[type="range"]');
+  const img = fig.querySelector('.mlpkit-player img, .animation img');
+  if (!slider || !img) return {ok: false, why: 'no slider or no frame image'};
+  const before = document.createElement('span');
+  before.tabIndex = 0; before.id = 'book-test-before-slider';
+  slider.parentNode.insertBefore(before, slider);
+  before.focus();
+  return {ok: true, value: slider.value, max: slider.max, src: img.src.slice(-200)};
+}"""
+AFTER_TAB_JS = """(index) => {
+  const fig = document.querySelectorAll('.mlpkit-interactive')[index];
+  const slider = fig.querySelector('input[type="range"]');
+  document.getElementById('book-test-before-slider').remove();
+  return {focused: document.activeElement === slider};
+}"""
+AFTER_KEY_JS = """(index) => {
+  const fig = document.querySelectorAll('.mlpkit-interactive')[index];
+  const slider = fig.querySelector('input[type="range"]');
+  const img = fig.querySelector('.mlpkit-player img, .animation img');
+  const label = fig.querySelector('.mlpkit-player .mlpkit-frame-label');
+  return {value: slider.value, src: img.src.slice(-200), label: label ? label.textContent : null};
+}"""
+
+
+def _check_interactive_figures(page, where: str) -> list[str]:
+    problems = []
+    n = page.locator(".mlpkit-interactive").count()
+    for i in range(n):
+        start = page.evaluate(INTERACTIVE_JS, i)
+        if not start["ok"]:
+            problems.append(f"{where} figure {i + 1}: {start['why']}")
+            continue
+        page.keyboard.press("Tab")
+        if not page.evaluate(AFTER_TAB_JS, i)["focused"]:
+            problems.append(f"{where} figure {i + 1}: the slider is not reached with Tab")
+            continue
+        # From the key frame (often the last), step to the first frame, then one to the right.
+        page.keyboard.press("Home")
+        first = page.evaluate(AFTER_KEY_JS, i)
+        page.keyboard.press("ArrowRight")
+        moved = page.evaluate(AFTER_KEY_JS, i)
+        if moved["value"] == first["value"]:
+            problems.append(f"{where} figure {i + 1}: ArrowRight did not move the slider")
+        if moved["src"] == first["src"]:
+            problems.append(f"{where} figure {i + 1}: moving the slider did not change the frame")
+    return problems
+
+
+def test_interactive_figures_work_with_the_keyboard(site, browser) -> None:
+    """Every interactive figure in the book: slider reached by Tab, ArrowRight changes the
+    displayed frame, no console error.  Required only once the book has such figures."""
+    html_root, base = site
+    pages = [
+        p.relative_to(html_root).as_posix()
+        for p in _pages(html_root)
+        if "mlpkit-interactive" in p.read_text(encoding="utf-8")
+    ]
+    if not pages:
+        pytest.skip("the built book has no interactive figure yet")
+    problems, n_figures = [], 0
+    for rel in pages:
+        rep = PageReport(rel)
+        page, _ = _open(browser, base, rel, rep)
+        try:
+            n_figures += page.locator(".mlpkit-interactive").count()
+            problems += _check_interactive_figures(page, rel)
+        finally:
+            page.close()
+        problems += [f"{rel}: console error {e}" for e in rep.console_errors + rep.page_errors]
+    assert n_figures >= 1
+    assert problems == [], "\n".join(problems)
+
+
+def test_interactive_helper_output_works_in_a_browser(browser, tmp_path) -> None:
+    """The HTML that mk.plot.interactive writes, on a page of its own (no book needed)."""
+    mk = pytest.importorskip("mlpkit")
+    if not hasattr(mk.plot, "interactive"):
+        pytest.skip("mk.plot.interactive does not exist yet")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1.5), dpi=40)
+    (line,) = ax.plot([0, 1], [0, 0])
+
+    def update(i):
+        line.set_ydata([0, i])
+        ax.set_ylim(-1, 4)
+
+    figure = mk.plot.interactive(
+        fig,
+        update,
+        4,
+        alt="A line whose slope grows frame by frame.",
+        labels=[f"slope {i}" for i in range(4)],
+        key_frame=0,
+    )
+    plt.close("all")
+    html_file = tmp_path / "interactive.html"
+    html_file.write_text(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>t</title></head><body><main>{figure._repr_html_()}</main>"
+        f"</body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(("file:", "data:"))
+            else (errors.append(f"request to {r.request.url}"), r.abort())
+        ),
+    )
+    try:
+        page.goto(html_file.as_uri(), wait_until="load", timeout=NAV_TIMEOUT_MS)
+        page.wait_for_timeout(100)  # the helper's label script runs after a 0 ms timeout
+        problems = _check_interactive_figures(page, "helper page")
+        label = page.evaluate(AFTER_KEY_JS, 0)["label"]
+    finally:
+        page.close()
+    assert problems == [], problems
+    assert label == "slope 1", label
+    assert errors == [], errors
