@@ -233,6 +233,8 @@ class Optimizer:
             raise ValueError(f"{who}: 'state' must be a dict, got {type(state).__name__}")
         new_state = {}
         for i, st in state.items():
+            if isinstance(i, str) and i.isdigit():
+                i = int(i)  # keys that went through JSON
             if type(i) is not int or not 0 <= i < len(params):
                 raise ValueError(
                     f"{who}: state key {i!r} is not a parameter position 0..{len(params) - 1}"

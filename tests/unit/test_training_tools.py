@@ -465,6 +465,13 @@ def test_optimiser_load_state_dict_errors():
         opt.load_state_dict(bad)
     with pytest.raises(ValueError, match="keys 'param_groups' and 'state'"):
         opt.load_state_dict({"state": {}})
+    bad = opt.state_dict()
+    bad["state"][2] = bad["state"].pop(1)
+    with pytest.raises(ValueError, match=r"state key 2 is not a parameter position 0\.\.1"):
+        opt.load_state_dict(bad)
+    as_json = opt.state_dict()
+    as_json["state"] = {str(k): v for k, v in as_json["state"].items()}  # JSON-style keys
+    opt.load_state_dict(as_json)
     assert opt.state_dict()["param_groups"] == sd["param_groups"]  # unchanged
 
 
