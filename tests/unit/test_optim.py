@@ -1,4 +1,5 @@
-"""Optimisers follow PyTorch's update rules, written out here by hand."""
+"""Optimisers follow PyTorch's update rules, written out here by hand (PyTorch's own numbers
+are compared in test_torch_references.py)."""
 
 import numpy as np
 import pytest
