@@ -54,9 +54,22 @@ def _fix_body_html(app, pagename, templatename, context, doctree) -> None:
     # Folded cells: the visible text ("Show code cell source") is the accessible name, not
     # "Toggle hidden content" (label-content-name-mismatch).
     body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    # sphinx-exercise gives every exercise and solution body the same id: number them.
+    for name in ("exercise-content", "solution-content"):
+        count = iter(range(1, 10_000))
+        body = re.sub(f'id="{name}"', lambda m, n=name, c=count: f'id="{n}-{next(c)}"', body)
     # Every figure's image opens full size (on a phone its labels are ~5 px high).
     body = FIGURE.sub(_link_figure_images, body)
     context["body"] = body
+
+
+def _number_print_title(app, pagename, templatename, context, doctree) -> None:
+    """The title printed at the top of a page carries the chapter number, like the page's.
+
+    (sphinx-book-theme sets ``pagetitle`` without it, at the default priority.)"""
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    if number and context.get("pagetitle") and not context["pagetitle"][:1].isdigit():
+        context["pagetitle"] = ".".join(map(str, number)) + ". " + context["pagetitle"]
 
 
 FIGURE = re.compile(r"<figure\b.*?</figure>", re.S)
@@ -83,6 +96,7 @@ def _add_static_path(app) -> None:
 def setup(app):
     app.connect("builder-inited", _add_static_path)
     app.connect("html-page-context", _fix_body_html, priority=60)
+    app.connect("html-page-context", _number_print_title, priority=900)
     app.add_css_file("book.css")
     app.add_js_file("book.js", defer="defer")
     app.setup_extension("math_ssr")

@@ -72,6 +72,30 @@
   }
   window.bookMarkScrollables = markScrollables;
 
+  /* "Solution to Exercise N": the title is mostly a link to the exercise, so a click jumped
+     away instead of opening the solution.  A click on the title now opens/closes it. */
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest(".solution.dropdown > .admonition-title a");
+    if (!a) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var button = a.closest(".admonition-title").querySelector("button.toggle-button");
+    if (button) button.click();
+  }, true);
+
+  /* Printing: open every folded cell and solution, so that paper shows everything. */
+  function expandAll() {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    document.querySelectorAll(".toggle-hidden").forEach(function (el) {
+      el.classList.remove("toggle-hidden");
+    });
+    document.querySelectorAll("button.toggle-button").forEach(function (b) {
+      b.classList.remove("toggle-button-hidden");
+    });
+  }
+  window.bookExpandAll = expandAll;
+  window.addEventListener("beforeprint", expandAll);
+
   ready(fixSidebarToggles);
   ready(fixSearchButtonNames);
   ready(function () { markScrollables(); });

@@ -802,3 +802,54 @@ def test_interactive_helper_output_works_in_a_browser(browser, tmp_path) -> None
     assert problems == [], problems
     assert label == "slope 1", label
     assert errors == [], errors
+
+
+# ------------------------------------------------------------ solutions and printing
+def test_clicking_a_solution_title_opens_the_solution(site, browser) -> None:
+    _, base = site
+    page, _ = _open(browser, base, CHAPTER, viewport=DESKTOP)
+    try:
+        sol = page.locator(".solution.dropdown").first
+        assert "toggle-hidden" in (sol.get_attribute("class") or ""), "solutions start folded"
+        sol.locator(".admonition-title a").first.click()
+        page.wait_for_function(
+            "!document.querySelector('.solution.dropdown').classList.contains('toggle-hidden')",
+            timeout=10_000,
+        )
+        assert "#" not in page.url, f"the click jumped to {page.url}"
+    finally:
+        page.close()
+
+
+PRINT_JS = """() => {
+  window.bookExpandAll();
+  const shown = el => el && getComputedStyle(el).display !== 'none';
+  const pre = document.querySelector('div.highlight pre');
+  const hiddenSolutions = document.querySelectorAll('.solution.toggle-hidden').length;
+  const closedDetails = Array.from(document.querySelectorAll('details'))
+      .filter(d => !d.open).length;
+  return {toggleShown: Array.from(document.querySelectorAll('button.toggle-button')).some(shown),
+          preBreak: pre ? getComputedStyle(pre).breakInside : 'auto',
+          hiddenSolutions, closedDetails,
+          title: document.querySelector('#jb-print-docs-body h1').textContent.trim()};
+}"""
+
+
+def test_print_layout(site, browser) -> None:
+    """In print: no "Click to hide" buttons, every solution and folded cell open, code may
+    break across pages, and the printed title carries the chapter number."""
+    _, base = site
+    page, _ = _open(browser, base, CHAPTER, viewport=DESKTOP)
+    try:
+        page.emulate_media(media="print")
+        r = page.evaluate(PRINT_JS)
+    finally:
+        page.close()
+    assert r == {
+        "toggleShown": False,
+        "preBreak": "auto",
+        "hiddenSolutions": 0,
+        "closedDetails": 0,
+        "title": r["title"],
+    }, r
+    assert r["title"].startswith("5. "), r["title"]
