@@ -93,7 +93,18 @@ def _add_static_path(app) -> None:
         app.config.html_static_path.append(str(STATIC))
 
 
+def _singlehtml_uses_html_handlers(app) -> None:
+    """Extensions (myst-nb's folded cells, sphinx-design's dropdowns) register their nodes
+    for the ``html`` builder only, so the ``singlehtml`` build behind ``make pdf`` failed
+    on them.  It writes the same HTML, so it gets the same handlers."""
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    handlers["singlehtml"] = {**handlers.get("html", {}), **handlers.get("singlehtml", {})}
+
+
 def setup(app):
+    app.connect("builder-inited", _singlehtml_uses_html_handlers)
     app.connect("builder-inited", _add_static_path)
     app.connect("html-page-context", _fix_body_html, priority=60)
     app.connect("html-page-context", _number_print_title, priority=900)

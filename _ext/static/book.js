@@ -83,9 +83,9 @@
     if (button) button.click();
   }, true);
 
-  /* Printing: open every folded cell and solution, so that paper shows everything. */
+  /* Printing: open every solution, so that paper shows it (cells folded with hide-input
+     are scaffolding and stay folded; print hides their "Show code" line). */
   function expandAll() {
-    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
     document.querySelectorAll(".toggle-hidden").forEach(function (el) {
       el.classList.remove("toggle-hidden");
     });

@@ -826,8 +826,8 @@ PRINT_JS = """() => {
   const shown = el => el && getComputedStyle(el).display !== 'none';
   const pre = document.querySelector('div.highlight pre');
   const hiddenSolutions = document.querySelectorAll('.solution.toggle-hidden').length;
-  const closedDetails = Array.from(document.querySelectorAll('details'))
-      .filter(d => !d.open).length;
+  const closedDetails = Array.from(document.querySelectorAll('details.hide'))
+      .filter(d => !d.open && getComputedStyle(d).display !== 'none').length;
   return {toggleShown: Array.from(document.querySelectorAll('button.toggle-button')).some(shown),
           preBreak: pre ? getComputedStyle(pre).breakInside : 'auto',
           hiddenSolutions, closedDetails,
@@ -836,8 +836,9 @@ PRINT_JS = """() => {
 
 
 def test_print_layout(site, browser) -> None:
-    """In print: no "Click to hide" buttons, every solution and folded cell open, code may
-    break across pages, and the printed title carries the chapter number."""
+    """In print: no "Click to hide" buttons, every solution open, folded scaffolding cells
+    absent (not even their "Show code" line), code may break across pages, and the printed
+    title carries the chapter number."""
     _, base = site
     page, _ = _open(browser, base, CHAPTER, viewport=DESKTOP)
     try:
