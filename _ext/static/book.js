@@ -96,6 +96,45 @@
   window.bookExpandAll = expandAll;
   window.addEventListener("beforeprint", expandAll);
 
+  /* Search.  Snippets came from the whole page (toolbar text: "....pdf Backpropagation
+     Contents") and from formulas; they now come from the article's prose only.  A result that
+     points where an earlier one already points is dropped. */
+  if (typeof Search !== "undefined" && Search.htmlToText) {
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      [".headerlink", "script", "style", "#jb-print-docs-body", ".bd-header-article",
+       ".onlyprint", "mjx-container", ".math", "button", ".prev-next-area", "nav",
+       ".cell_input", ".cell_output", ".eqno"].forEach(function (q) {
+        doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
+      });
+      var main = doc.querySelector('[role="main"]') || doc.body;
+      if (anchor) {
+        try {
+          var part = main.querySelector(anchor);
+          if (part) return part.textContent;
+        } catch (err) { /* an anchor that is not a valid selector */ }
+      }
+      return main.textContent;
+    };
+  }
+  function dedupeSearchResults(list) {
+    var seen = {};
+    list.querySelectorAll(":scope > li").forEach(function (li) {
+      var a = li.querySelector("a");
+      if (!a) return;
+      var key = a.pathname + a.hash;   // "5. Backpropagation" and "5. Backpropagation > Backpropagation"
+      if (seen[key]) li.remove(); else seen[key] = true;
+    });
+  }
+  ready(function () {
+    var results = document.getElementById("search-results");
+    if (!results) return;
+    document.body.classList.add("book-search-page");
+    new MutationObserver(function () {
+      results.querySelectorAll("ul.search").forEach(dedupeSearchResults);
+    }).observe(results, {childList: true, subtree: true});
+  });
+
   ready(fixSidebarToggles);
   ready(fixSearchButtonNames);
   ready(function () { markScrollables(); });

@@ -365,16 +365,42 @@ def test_every_image_has_real_alt_text_and_loads(reports) -> None:
     assert problems == [], "\n".join(problems)
 
 
+SEARCH_JS = """() => ({
+  hits: Array.from(document.querySelectorAll('ul.search > li')).map(li => {
+    const a = li.querySelector('a'), c = li.querySelector('p.context');
+    return {href: a.getAttribute('href'), path: a.pathname + a.hash,
+            snippet: c ? c.textContent : ''};
+  }),
+  boxes: Array.from(document.querySelectorAll(
+      'input[type=search], input[name=q], button.search-button-field'))
+      .filter(e => e.getBoundingClientRect().width > 0).length})"""
+
+
 def test_search_finds_backpropagation(site, browser) -> None:
+    """Search finds the chapter, lists no page twice, shows prose snippets (no toolbar text,
+    no TeX), and the search page shows one search box."""
     _, base = site
     page = browser.new_page()
-    page.goto(f"{base}/search.html?q=backpropagation", wait_until="load", timeout=NAV_TIMEOUT_MS)
-    page.wait_for_selector("ul.search li", timeout=READY_TIMEOUT_MS)
-    hits = page.eval_on_selector_all(
-        "ul.search li a", "els => els.map(e => e.getAttribute('href'))"
-    )
-    page.close()
-    assert any("05_backpropagation" in h for h in hits), hits
+    try:
+        page.goto(
+            f"{base}/search.html?q=backpropagation", wait_until="load", timeout=NAV_TIMEOUT_MS
+        )
+        page.wait_for_selector("ul.search li p.context", timeout=READY_TIMEOUT_MS)
+        page.wait_for_function(
+            "document.querySelector('#search-progress') === null || "
+            "!/Searching|Preparing/.test(document.querySelector('#search-progress').textContent)",
+            timeout=READY_TIMEOUT_MS,
+        )
+        page.wait_for_timeout(500)  # the last snippets arrive
+        r = page.evaluate(SEARCH_JS)
+    finally:
+        page.close()
+    paths = [h["path"] for h in r["hits"]]
+    assert any("05_backpropagation" in h["href"] for h in r["hits"]), paths
+    assert len(paths) == len(set(paths)), f"a result is listed twice: {paths}"
+    junk = [h for h in r["hits"] if re.search(r"\\[a-zA-Z]+|\.pdf|\$", h["snippet"])]
+    assert junk == [], junk
+    assert r["boxes"] == 1, f"{r['boxes']} search boxes on the search page"
 
 
 # --------------------------------------------------------------- static HTML checks
