@@ -218,11 +218,25 @@ def _render_player(
         return []
 
     limit_mb = 2 * max_bytes / 2**20 + 1  # never let matplotlib drop frames silently
-    with mpl.rc_context(
-        {"animation.embed_limit": limit_mb, "savefig.dpi": "figure", "savefig.bbox": "standard"}
-    ):
-        anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
-        player = anim.to_jshtml(default_mode="once")
+    # Lay the figure out once, on the first frame, and keep that layout: a
+    # layout engine re-run for every frame costs more than the drawing itself
+    # and makes the axes jump between frames.
+    update(0)
+    fig.canvas.draw()
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+    # FuncAnimation asks for an idle redraw after each frame and the writer
+    # then saves (draws) the frame again; the save alone is enough.
+    canvas = fig.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        with mpl.rc_context(
+            {"animation.embed_limit": limit_mb, "savefig.dpi": "figure", "savefig.bbox": "standard"}
+        ):
+            anim = FuncAnimation(fig, draw, frames=n_frames, interval=interval, repeat=False)
+            player = anim.to_jshtml(default_mode="once")
+    finally:
+        del canvas.draw_idle  # back to the class's method
     return player
 
 
