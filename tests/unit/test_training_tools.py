@@ -750,3 +750,26 @@ def test_bad_lr_range_test_arguments(kwargs, error, message):
         mk.lr_range_test(
             model, mk.SoftmaxCrossEntropy(), mk.SGD(model.parameters(), lr=0.1), X, y, **opts
         )
+
+
+def test_fit_learns_with_dropout_and_scores_without_it():
+    rng = np.random.default_rng(10)
+    X, y = quadrants(rng, 400)
+    model = mk.MLP([2, 32, 32, 2], rng=rng, dropout=0.2)
+    opt = mk.AdamW(mk.no_decay_groups(model, 1e-3), lr=0.01)
+    h = mk.fit(
+        model,
+        mk.SoftmaxCrossEntropy(),
+        opt,
+        X,
+        y,
+        epochs=40,
+        rng=rng,
+        scheduler=mk.CosineAnnealingLR(opt, T_max=40),
+        clip_norm=5.0,
+        X_val=X,
+        y_val=y,
+    )
+    assert model.training  # fit restores the mode it found
+    assert mk.accuracy(model, X, y) >= 0.93 and h["val_accuracy"][-1] >= 0.93
+    assert h["lr"][0] == 0.01 and h["lr"][-1] < 1e-4
