@@ -167,7 +167,9 @@ def init_weights(
     """Draw a float64 weight matrix of shape (n_in, n_out).
 
     ``"he"``: normal, std ``sqrt(2 / n_in)`` (for ReLU).  ``"glorot"`` or
-    ``"xavier"``: uniform on ``±sqrt(6 / (n_in + n_out))`` (for tanh, sigmoid).
+    ``"xavier"``: uniform on ``±sqrt(6 / (n_in + n_out))``, derived for
+    tanh (symmetric, slope 1 at 0); also the default here for sigmoid, which it does not fit
+    as well (chapter 5).
     ``"normal"``: normal with std ``scale``.
     """
     check_rng("rng", rng)
