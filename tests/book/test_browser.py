@@ -116,6 +116,7 @@ class PageReport:
     math_errors: int = 0
     raw_tex: list[str] = field(default_factory=list)
     client_mathjax: bool = False  # the page still typesets math in the browser
+    tabbable_formulas: int = 0  # formulas in the Tab order (only those that scroll may be)
     images: list[dict] = field(default_factory=list)
     dcl_ms: float = 0.0
     load_ms: float = 0.0
@@ -189,6 +190,8 @@ READY_JS = r"""async (limitMs) => {
     mathElements: document.querySelectorAll('.math').length,
     containers: document.querySelectorAll('.math mjx-container').length,
     errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+    tabbableFormulas: Array.from(document.querySelectorAll('mjx-container'))
+        .filter(m => m.tabIndex >= 0 && !m.hasAttribute('data-book-scroll')).length,
     rawTex,
     images: Array.from(document.images).map(img => ({
       src: img.getAttribute('src'), alt: img.getAttribute('alt'),
@@ -280,6 +283,7 @@ def reports(site, browser) -> dict[str, PageReport]:
         rep.client_mathjax = st["clientMathJax"]
         rep.math_elements, rep.math_containers = st["mathElements"], st["containers"]
         rep.math_errors, rep.raw_tex = st["errors"], st["rawTex"]
+        rep.tabbable_formulas = st["tabbableFormulas"]
         rep.images = st["images"]
         out[rel] = rep
     _write_report(html_root, out)
@@ -313,6 +317,13 @@ def test_math_is_prerendered_when_node_is_available(reports) -> None:
     if not (shutil.which("node") or shutil.which("nodejs")):
         pytest.skip("Node.js is not installed, so the build left math to client-side MathJax")
     assert [r.path for r in reports.values() if r.client_mathjax] == []
+
+
+def test_formulas_are_not_tab_stops(reports) -> None:
+    """Formulas are not in the Tab order (ch02 had 542 formula tab stops), except a wide one
+    that scrolls sideways, which must be reachable to be scrolled."""
+    bad = {r.path: r.tabbable_formulas for r in reports.values() if r.tabbable_formulas}
+    assert bad == {}, bad
 
 
 def test_pages_load_fast_and_light(reports) -> None:
