@@ -315,7 +315,10 @@ def test_math_is_rendered_by_local_mathjax(reports) -> None:
 def test_math_is_prerendered_when_node_is_available(reports) -> None:
     """With Node.js at build time (as in CI) no page runs MathJax in the browser."""
     if not (shutil.which("node") or shutil.which("nodejs")):
-        pytest.skip("Node.js is not installed, so the build left math to client-side MathJax")
+        msg = "Node.js is not installed, so the build left math to client-side MathJax"
+        if os.environ.get("MLPBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MLPBOOK_REQUIRE_BROWSER=1: {msg} (apt-get install nodejs)")
+        pytest.skip(msg)
     assert [r.path for r in reports.values() if r.client_mathjax] == []
 
 
