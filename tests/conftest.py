@@ -9,6 +9,7 @@
 * Under CI (``CI=true``) hypothesis runs derandomized, so a CI verdict never
   depends on which examples happened to be drawn; local runs keep exploring.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,6 +44,8 @@ def built_book() -> Path:
     BUILD_LOG.write_text(proc.stdout + "\n" + proc.stderr)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-        pytest.fail(f"strict book build failed (exit {proc.returncode}); "
-                    f"full log in {BUILD_LOG}\n{tail}", pytrace=False)
+        pytest.fail(
+            f"strict book build failed (exit {proc.returncode}); full log in {BUILD_LOG}\n{tail}",
+            pytrace=False,
+        )
     return ROOT / "_build" / "html"

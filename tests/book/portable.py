@@ -32,12 +32,16 @@ def selected_kernel(env: dict[str, str]) -> str:
         "info = [i for i in threadpoolctl.threadpool_info() if i['internal_api'] == 'openblas']\n"
         "print(info[0]['architecture'] if info else 'not-openblas')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     return out.stdout.strip()
 
 
 def main(argv: list[str]) -> int:
-    notebooks = argv or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb"))
+    notebooks = argv or sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb")
+    )
     rows, failed = [], 0
     for kernel in KERNELS:
         for threads in THREADS:
@@ -48,9 +52,19 @@ def main(argv: list[str]) -> int:
                 rows.append((kernel, threads, f"FAILED: OpenBLAS chose {actual}", 0.0))
                 failed += 1
                 continue
-            cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *notebooks,
-                   "--nbval", "--nbval-current-env",
-                   "--nbval-sanitize-with", str(ROOT / "tests" / "book" / "nbval_sanitize.cfg")]
+            cmd = [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *notebooks,
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-sanitize-with",
+                str(ROOT / "tests" / "book" / "nbval_sanitize.cfg"),
+            ]
             start = time.perf_counter()
             proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
             seconds = time.perf_counter() - start

@@ -20,8 +20,12 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-\.]*")
 def prose_words(path: Path) -> int:
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    text = re.sub(r"```.*?\n(.*?)```",
-                  lambda m: "" if m.group(0).startswith("```{code") else m.group(1), text, flags=re.S)
+    text = re.sub(
+        r"```.*?\n(.*?)```",
+        lambda m: "" if m.group(0).startswith("```{code") else m.group(1),
+        text,
+        flags=re.S,
+    )
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"\$[^$\n]+\$", " MATH ", text)
     text = re.sub(r"^:\w[\w-]*:.*$", "", text, flags=re.M)

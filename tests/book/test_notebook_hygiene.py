@@ -6,6 +6,7 @@ output, runs another kernel than ``python3``, prints an absolute path of the
 machine, leaks a plotting call's return value, prints wall-clock times without
 ``# NBVAL_IGNORE_OUTPUT``, or shows a figure without a caption and alt text.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
-ABSOLUTE_PATH = re.compile(r"(?<![\w.])(/(?:home|root|Users|tmp|work|var|opt|usr)/[\w.-]+|[A-Z]:\\\\)")
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.])(/(?:home|root|Users|tmp|work|var|opt|usr)/[\w.-]+|[A-Z]:\\\\)"
+)
 PLOT_REPR = re.compile(r"^(\[<matplotlib\.|<matplotlib\.|<Figure size|Text\(|<Axes)")
 TIMING = re.compile(r"perf_counter|time\.time\(|%%?timeit|timeit\.")
 
@@ -45,8 +48,12 @@ def _source(cell: dict) -> str:
 
 def test_toc_and_chapters_folder_agree() -> None:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = {c["file"] for part in toc["parts"] for c in part["chapters"]
-              if c["file"].startswith("chapters/")}
+    listed = {
+        c["file"]
+        for part in toc["parts"]
+        for c in part["chapters"]
+        if c["file"].startswith("chapters/")
+    }
     on_disk = {f"chapters/{nb.stem}" for nb in NOTEBOOKS}
     assert on_disk - listed == set(), "notebooks missing from _toc.yml"
     assert listed - on_disk == set(), "_toc.yml lists notebooks that do not exist"
@@ -62,7 +69,8 @@ def test_kernel_is_python3(nb: Path) -> None:
 def test_executed_in_order_from_one(nb: Path) -> None:
     counts = [c.get("execution_count") for c in _code_cells(nb)]
     assert counts == list(range(1, len(counts) + 1)), (
-        f"{nb.name}: execution counts {counts}; run `make execute`")
+        f"{nb.name}: execution counts {counts}; run `make execute`"
+    )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
@@ -71,13 +79,15 @@ def test_no_errors_stderr_or_plot_reprs(nb: Path) -> None:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"{nb.name} cell {i}: stored error"
             assert out.get("name") != "stderr", (
-                f"{nb.name} cell {i}: stderr output {_text_of(out)[:80]!r}")
+                f"{nb.name} cell {i}: stderr output {_text_of(out)[:80]!r}"
+            )
             if "image/png" in out.get("data", {}):
-                continue    # a figure's own text/plain fallback, "<Figure size ...>"
+                continue  # a figure's own text/plain fallback, "<Figure size ...>"
             text = _text_of(out)
             assert not PLOT_REPR.match(text.strip()), (
                 f"{nb.name} cell {i}: a plotting call's return value {text[:60]!r}; "
-                "end the cell with plt.show()")
+                "end the cell with plt.show()"
+            )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
@@ -94,7 +104,8 @@ def test_timing_cells_are_marked(nb: Path) -> None:
         src = _source(cell)
         if TIMING.search(src) and cell.get("outputs"):
             assert "# NBVAL_IGNORE_OUTPUT" in src, (
-                f"{nb.name} cell {i} measures time but is not marked # NBVAL_IGNORE_OUTPUT")
+                f"{nb.name} cell {i} measures time but is not marked # NBVAL_IGNORE_OUTPUT"
+            )
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
@@ -142,14 +153,18 @@ def test_glued_numbers_are_rounded(nb: Path) -> None:
             text = "".join(out.get("data", {}).get(GLUE_KEY, ""))
             for token in re.findall(r"-?\d+\.\d+(?:[eE][-+]?\d+)?", text):
                 assert _significant_digits(token) <= 8, (
-                    f"{nb.name} cell {i}: glued {token} at full precision; glue round(x, k)")
+                    f"{nb.name} cell {i}: glued {token} at full precision; glue round(x, k)"
+                )
 
 
 def test_every_bibliography_entry_is_cited_and_every_citation_exists() -> None:
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.M))
     sources = [nb.read_text(encoding="utf-8") for nb in NOTEBOOKS]
-    sources += [p.read_text(encoding="utf-8") for p in [ROOT / "intro.md", *sorted((ROOT / "reference").glob("*.md"))]]
+    sources += [
+        p.read_text(encoding="utf-8")
+        for p in [ROOT / "intro.md", *sorted((ROOT / "reference").glob("*.md"))]
+    ]
     cited = set()
     for text in sources:
         for group in re.findall(r"\{cite(?::[a-z]+)?\}`([^`]+)`", text):

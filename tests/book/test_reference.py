@@ -63,4 +63,5 @@ def test_each_task_points_to_a_chapter_that_uses_it(row) -> None:
         nb = json.loads(LABELS[label].read_text(encoding="utf-8"))
         code += "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert re.search(rf"\b{re.escape(short)}\b", code), (
-        f"row {task!r}: {first.group(1)} is not used in {chapters}")
+        f"row {task!r}: {first.group(1)} is not used in {chapters}"
+    )
