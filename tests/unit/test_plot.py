@@ -1,5 +1,7 @@
 """Tests for mlpkit.plot: each figure is rendered and we check what was drawn."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -54,7 +56,7 @@ def test_decision_boundary_with_label_function(rng):
     assert len(scatters) == 2  # one per class
     assert len(ax.get_legend().get_texts()) == 2
     assert ax.get_title() == "t"
-    ax.figure.savefig("/tmp/plot_decision_boundary.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 class _LogitModel:
@@ -170,7 +172,7 @@ def test_training_curves_with_accuracy_axis():
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
     assert ax.lines[1].get_linestyle() == "--"  # validation is dashed
     assert ax.get_zorder() > ax.right_ax.get_zorder()  # legend not hidden by accuracy curves
-    ax.figure.savefig("/tmp/plot_training_curves.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_training_curves_xlabel():
@@ -199,7 +201,7 @@ def test_loss_surface_contours_arrows_path():
     assert len(ax.lines) == 3  # path, start, end
     assert len(ax.lines[0].get_xdata()) == 4
     assert ax.get_aspect() == 1.0
-    ax.figure.savefig("/tmp/plot_loss_surface.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_loss_surface_single_path_label_and_colour():
@@ -238,7 +240,7 @@ def test_loss_surface_two_paths():
     assert [s.get_color() for s in starts] == [l.get_color() for l in lines]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["gradient descent", "momentum", "start", "end"]
-    ax.figure.savefig("/tmp/plot_loss_surface_paths.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_loss_surface_path_and_paths_together_and_errors():
@@ -298,7 +300,7 @@ def test_network_diagram_counts():
     assert _circles(ax) == 6
     assert _edges(ax) == 2 * 3 + 3 * 1
     assert [t.get_text() for t in ax.texts] == ["input\n(2)", "hidden 1\n(3)", "output\n(1)"]
-    ax.figure.savefig("/tmp/plot_network.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_network_diagram_caps_big_layers_and_colours_weights(rng):
@@ -341,7 +343,7 @@ def test_activations_with_derivatives():
     sig = _labelled_lines(axes[0])[0]
     z, s = sig.get_xdata(), sig.get_ydata()
     assert s[np.argmin(np.abs(z))] == pytest.approx(0.5)
-    axes[0].figure.savefig("/tmp/plot_activations.png")
+    axes[0].figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_activations_on_one_axes_and_errors():
@@ -365,7 +367,7 @@ def test_digits_grid_titles_and_mistakes(rng):
     assert shown[3].title.get_fontweight() == "bold"
     assert shown[0].title.get_fontweight() == "normal"
     assert shown[0].images[0].get_array().shape == (8, 8)
-    shown[0].figure.savefig("/tmp/plot_digits_grid.png")
+    shown[0].figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_digits_grid_accepts_3d_and_rejects_non_square(rng):
@@ -399,7 +401,7 @@ def test_confusion_matrix_annotations(rng):
     # the largest cell has white text, the smallest black
     colors = {t.get_text(): t.get_color() for t in ax.texts}
     assert colors[str(C.max())] == "white"
-    ax.figure.savefig("/tmp/plot_confusion_matrix.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
     plt.close("all")
     ax = plot.confusion_matrix(yt, yp, normalize=True, labels=list("abcd"))
     values = np.array([float(t.get_text()) for t in ax.texts]).reshape(4, 4)
@@ -413,7 +415,7 @@ def test_weights_grid_symmetric_colour_scale(rng):
     assert len(shown) == 6
     vmin, vmax = shown[0].images[0].get_clim()
     assert vmin == -vmax == -np.abs(W).max()
-    axes.flat[0].figure.savefig("/tmp/plot_weights_grid.png")
+    axes.flat[0].figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_timeline_one_text_per_event():
@@ -422,7 +424,7 @@ def test_timeline_one_text_per_event():
     assert len(ax.texts) == 3
     assert ax.texts[0].get_text().startswith("1958")  # sorted by year
     assert _scatter_points(ax) == 3
-    ax.figure.savefig("/tmp/plot_timeline.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 HISTORY = [
@@ -500,7 +502,7 @@ def test_timeline_labels_do_not_overlap(make):
         for j, box in enumerate(boxes):
             if j != k:
                 assert not (box.x0 < x < box.x1 and box.y0 < hi and lo < box.y1), (k, j)
-    fig.savefig(f"/tmp/plot_timeline_{make.__name__[10:]}.png")
+    fig.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
 
 
 def test_timeline_fontsize():
@@ -514,7 +516,7 @@ def test_timeline_fontsize():
 def test_gradient_norms_bars_and_lines():
     ax = plot.gradient_norms({"layer 1": 1e-4, "layer 2": 1e-2, "layer 3": 0.5})
     assert len(ax.patches) == 3 and ax.get_yscale() == "log"
-    ax.figure.savefig("/tmp/plot_gradient_norms.png")
+    ax.figure.savefig(io.BytesIO(), format="png")  # renders fully, writes no file
     plt.close("all")
     ax = plot.gradient_norms([[1, 0.5, 0.2], [2, 1, 0.5]], log=False)
     assert len(ax.lines) == 2
