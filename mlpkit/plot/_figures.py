@@ -1,27 +1,8 @@
-"""The book's static figures: one house style and a plotting function per figure type.
+"""The book's static figures (the house style and one function per figure type).
 
-Every function draws into an ``ax`` you pass (or creates a figure of the house
-size when ``ax`` is None) and returns what it drew into; none calls
-``plt.show()``.  Colours come from the Okabe-Ito palette, which stays
-distinguishable under the common forms of colour blindness, and classes are
-told apart by marker shape as well as colour.
-
-Call :func:`use_style` once at the top of a notebook to apply the house
-rcParams (fonts, line widths, the colour cycle); importing this module changes
-nothing.
-
-Contents
---------
-Style : ``PALETTE``, ``MARKERS``, ``CMAP_CLASSES``, ``CMAP_WEIGHTS``,
-``FIGSIZE``, :func:`use_style`, :func:`style`.
-Figures : :func:`decision_boundary`, :func:`training_curves`,
-:func:`loss_surface`, :func:`network_diagram`, :func:`activations`,
-:func:`digits_grid`, :func:`confusion_matrix`, :func:`weights_grid`,
-:func:`timeline`, :func:`gradient_norms`.
-
-Every function takes the Axes to draw into as the keyword-only ``ax=``
-(an array of Axes for the multi-panel ``activations``, ``digits_grid`` and
-``weights_grid``).
+The package docstring (:mod:`mlpkit.plot`) describes the conventions.  Every
+function takes the Axes to draw into as the keyword-only ``ax=`` (an array of
+Axes for the multi-panel ``activations``, ``digits_grid`` and ``weights_grid``).
 """
 
 from __future__ import annotations
