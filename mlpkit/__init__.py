@@ -6,7 +6,7 @@ shape ``(n_in, n_out)``; every random draw takes an explicit
 ``np.random.Generator``.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.1.0"
 
 # --- core: vectorised layers, losses, optimisers, training ----------------
 from . import activations, datasets, metrics, validation
