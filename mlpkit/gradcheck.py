@@ -9,6 +9,7 @@ import numpy as np
 
 from .layers import Layer
 from .losses import Loss
+from .validation import check_positive_int
 
 
 class GradcheckError(RuntimeError):
@@ -26,16 +27,20 @@ def _require_float64(what: str, a: np.ndarray) -> None:
         )
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[], float], x: np.ndarray, eps: float = 1e-6, *, at=None
+) -> np.ndarray:
     """Central differences ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``.
 
     ``f`` takes no argument and reads ``x``, which is changed in place one entry
     at a time and restored.  ``x``: float64 array of any shape -> array of the
-    same shape.  Costs ``2 * x.size`` calls of ``f``.
+    same shape.  Costs ``2 * x.size`` calls of ``f``; with ``at`` (flat indices
+    into ``x``) only those entries are computed, the rest of the result is 0.
     """
     _require_float64("x", x)
     grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
+    where = np.ndindex(x.shape) if at is None else (np.unravel_index(k, x.shape) for k in at)
+    for i in where:
         old = x[i]
         x[i] = old + eps
         f_plus = f()
@@ -95,14 +100,19 @@ def _named_parameters(module: Layer, prefix: str = ""):
             yield f"{prefix}{module!r}.{p.name}", p
 
 
-def _compare(name, analytic, numeric, tol, result, raise_on_failure) -> None:
-    err = relative_error(analytic, numeric)
+def _compare(name, analytic, numeric, tol, result, raise_on_failure, at=None) -> None:
+    # at: the flat indices that were checked (None: all of them)
+    a, n = analytic.reshape(-1), numeric.reshape(-1)
+    if at is not None:
+        a, n = a[at], n[at]
+    err = relative_error(a, n)
     result.errors[name] = err
     if err >= tol and raise_on_failure:
-        i = np.unravel_index(np.argmax(np.abs(analytic - numeric)), np.shape(analytic))
+        k = int(np.argmax(np.abs(a - n)))
+        i = np.unravel_index(k if at is None else at[k], np.shape(analytic))
         raise GradcheckError(
             f"gradient of {name} is wrong: relative error {err:.2e} >= {tol:.0e}; "
-            f"worst at index {tuple(int(k) for k in i)}: "
+            f"worst at index {tuple(int(j) for j in i)}: "
             f"analytic {analytic[i]:.10g} vs numeric {numeric[i]:.10g}"
         )
 
@@ -118,6 +128,7 @@ def gradcheck(
     eps: float = 1e-6,
     tol: float = 1e-7,
     raise_on_failure: bool = True,
+    entries: int | None = None,
 ) -> GradcheckResult:
     """Compare a backward pass with float64 central differences.
 
@@ -135,13 +146,33 @@ def gradcheck(
     Returns a :class:`GradcheckResult`; a relative error ``>= tol`` raises
     :class:`GradcheckError` naming the tensor, the worst index and both values
     (unless ``raise_on_failure=False``).
+
+    Every entry costs two forward passes.  For a large model pass ``entries=k``
+    and ``rng=``: each tensor with more than ``k`` entries is checked at ``k``
+    of them, drawn without replacement (a bug in a backward pass, a transpose
+    or a missing factor, shows up in almost every entry, so a sample finds it).
     """
     X = np.array(X, dtype=np.float64) if np.asarray(X).dtype.kind in "biu" else np.array(X)
     _require_float64("X", X)
     result = GradcheckResult(tol=tol)
+    if entries is not None:
+        entries = check_positive_int("entries", entries)
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError(
+                "gradcheck with entries= draws the entries to check; "
+                "pass rng=np.random.default_rng(seed)"
+            )
 
-    def check(name, analytic, numeric):
-        _compare(name, analytic, numeric, tol, result, raise_on_failure)
+    def sample(x):
+        # flat indices of the entries of x to check: all (None), or `entries` of them
+        if entries is None or x.size <= entries:
+            return None
+        return np.sort(rng.choice(x.size, size=entries, replace=False))
+
+    def check(name, analytic, f, x):
+        at = sample(x)
+        numeric = numerical_gradient(f, x, eps, at=at)
+        _compare(name, analytic, numeric, tol, result, raise_on_failure, at)
 
     if isinstance(target, Loss):
         if y is None:
@@ -149,11 +180,7 @@ def gradcheck(
                 "gradcheck of a loss needs its targets: gradcheck(loss_fn, logits, y=y)"
             )
         target(X, y)
-        check(
-            f"{target!r} d/dlogits",
-            target.backward(),
-            numerical_gradient(lambda: target(X, y), X, eps),
-        )
+        check(f"{target!r} d/dlogits", target.backward(), lambda: target(X, y), X)
         return result
     if not isinstance(target, Layer):
         if not callable(target) or grad is None:
@@ -166,7 +193,7 @@ def gradcheck(
             raise ValueError(
                 f"gradcheck: grad= must have the shape of x, {X.shape}, got {grad.shape}"
             )
-        check("f d/dx", grad, numerical_gradient(lambda: target(X), X, eps))
+        check("f d/dx", grad, lambda: target(X), X)
         return result
 
     named = list(_named_parameters(target))
@@ -203,6 +230,6 @@ def gradcheck(
     dX = target.backward(upstream)
     analytic = {name: p.grad.copy() for name, p in named}
     for name, p in named:
-        check(name, analytic[name], numerical_gradient(f, p.data, eps))
-    check(f"{target!r} input X" if not named else "input X", dX, numerical_gradient(f, X, eps))
+        check(name, analytic[name], f, p.data)
+    check(f"{target!r} input X" if not named else "input X", dX, f, X)
     return result

@@ -113,3 +113,71 @@ def test_random_forward_pass_is_refused_with_a_hint():
     with pytest.raises(mk.GradcheckError, match="Dropout layer in training mode"):
         mk.gradcheck(model, X, loss=mk.SoftmaxCrossEntropy(), y=np.array([0, 1, 1, 0]))
     mk.gradcheck(model.eval(), X, rng=rng)  # evaluation mode: Dropout is the identity
+
+
+# ------------------------------------------------------- entries=: a sample of each tensor
+class CountingMLP(mk.MLP):
+    """An MLP that counts its forward passes."""
+
+    calls = 0
+
+    def forward(self, X):
+        CountingMLP.calls += 1
+        return super().forward(X)
+
+
+def test_numerical_gradient_at_computes_only_the_given_entries():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    full = mk.numerical_gradient(lambda: float(np.sum(np.sin(x))), x)
+    at = np.array([1, 7, 11])
+    part = mk.numerical_gradient(lambda: float(np.sum(np.sin(x))), x, at=at)
+    np.testing.assert_array_equal(part.reshape(-1)[at], full.reshape(-1)[at])
+    assert np.count_nonzero(part) == 3
+
+
+def test_entries_checks_that_many_entries_per_tensor():
+    rng = np.random.default_rng(1)
+    model = CountingMLP([6, 5, 3], rng=rng)
+    X, y = rng.standard_normal((4, 6)), np.array([0, 1, 2, 1])
+    CountingMLP.calls = 0
+    full = mk.gradcheck(model, X, loss=mk.SoftmaxCrossEntropy(), y=y)
+    n_full = CountingMLP.calls
+    CountingMLP.calls = 0
+    part = mk.gradcheck(
+        model, X, loss=mk.SoftmaxCrossEntropy(), y=y, entries=4, rng=np.random.default_rng(2)
+    )
+    # tensors: W1 (30), b1 (5), W2 (15), b2 (3: fewer than 4, all), X (24)
+    assert n_full == 2 + 2 * (30 + 5 + 15 + 3 + 24)
+    assert CountingMLP.calls == 2 + 2 * (4 + 4 + 4 + 3 + 4)
+    assert part.passed and full.passed and set(part.errors) == set(full.errors)
+
+
+@pytest.mark.parametrize("broken", [TransposedLinear, MissingBiasLinear])
+def test_entries_still_catches_a_broken_backward(broken):
+    rng = np.random.default_rng(3)
+    layer = broken(20, 16, rng=rng)
+    X = rng.standard_normal((5, 20))
+    result = mk.gradcheck(layer, X, rng=np.random.default_rng(4), entries=8, raise_on_failure=False)
+    assert not result.passed
+
+
+def test_entries_failure_names_an_index_of_the_whole_tensor():
+    x = np.random.default_rng(5).standard_normal((4, 5))
+    wrong = 2 * x + 1e-3 * np.arange(20).reshape(4, 5)  # error grows with the flat index
+    picked = np.sort(np.random.default_rng(6).choice(20, size=5, replace=False))
+    worst = np.unravel_index(picked.max(), (4, 5))
+    with pytest.raises(mk.GradcheckError, match=rf"worst at index \({worst[0]}, {worst[1]}\)"):
+        mk.gradcheck(
+            lambda v: float(np.sum(v**2)), x, grad=wrong, entries=5, rng=np.random.default_rng(6)
+        )
+
+
+def test_entries_needs_a_generator_and_a_positive_int():
+    layer = mk.Linear(3, 2, rng=np.random.default_rng(0))
+    X = np.ones((2, 3))
+    with pytest.raises(ValueError, match="entries= draws the entries"):
+        mk.gradcheck(layer, X, loss=mk.MSELoss(), y=np.ones((2, 2)), entries=3)
+    for bad, err in [(0, ValueError), (2.0, TypeError), (True, TypeError)]:
+        with pytest.raises(err, match="entries must be an int"):
+            mk.gradcheck(layer, X, rng=np.random.default_rng(0), entries=bad)
