@@ -62,8 +62,8 @@ serve:  ## serve the built website on http://127.0.0.1:8000
 bench: $(STAMP)  ## time one training epoch (see bench/README.md)
 	$(BIN)/python bench/train_epoch.py
 
-pdf: $(STAMP)  ## the whole book as one PDF, printed offline by headless Chromium: _build/pdf/book.pdf
-	$(BIN)/python tools/book_pdf.py --out _build/pdf/book.pdf
+pdf: $(STAMP)  ## the whole book as one PDF (headless Chromium, offline): _build/pdf/book.pdf, also offered by the website
+	$(BIN)/python tools/book_pdf.py --out _build/pdf/book.pdf --site _build/html
 
 clean:  ## remove the built website (keeps .venv)
 	rm -rf _build

@@ -15,10 +15,37 @@ from each page's context, so every script is included exactly once.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent / "static"
+
+# The whole book as one PDF, in the website: ``make pdf`` (tools/book_pdf.py --site) copies it to
+# <site>/book.pdf and writes <site>/_static/book-pdf.js, which tells book.js whether to offer it
+# in the Download menu.  A script (not a fetch) so that it also works from file://, and no
+# request ever fails: a site without the PDF says ``window.bookPdf = null``.
+PDF_NAME = "book.pdf"
+PDF_MARKER = "book-pdf.js"
+
+
+def pdf_marker(site: Path) -> str:
+    """The content of ``_static/book-pdf.js`` for the website in ``site``."""
+    pdf = Path(site) / PDF_NAME
+    info = {"href": PDF_NAME, "bytes": pdf.stat().st_size} if pdf.is_file() else None
+    return f"window.bookPdf = {json.dumps(info)};\n"
+
+
+def write_pdf_marker(site: Path) -> None:
+    static = Path(site) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / PDF_MARKER).write_text(pdf_marker(site), encoding="utf-8")
+
+
+def _write_pdf_marker(app, exception) -> None:
+    """After every HTML build: a PDF that ``make pdf`` left in the site is still offered."""
+    if exception is None and app.builder.format == "html":
+        write_pdf_marker(Path(app.outdir))
 
 
 def _script_key(js) -> tuple:
@@ -108,7 +135,9 @@ def setup(app):
     app.connect("builder-inited", _add_static_path)
     app.connect("html-page-context", _fix_body_html, priority=60)
     app.connect("html-page-context", _number_print_title, priority=900)
+    app.connect("build-finished", _write_pdf_marker)
     app.add_css_file("book.css")
+    app.add_js_file(PDF_MARKER, defer="defer")  # written at build-finished (before book.js)
     app.add_js_file("book.js", defer="defer")
     app.setup_extension("math_ssr")
     app.connect(

@@ -7,8 +7,13 @@
    Playwright; nothing is downloaded and every request to another host is blocked),
    add a title page and a table of contents, open every folded cell and solution,
    start every chapter on a new page, and print it to PDF with page numbers.
+3. With ``--site DIR`` (``make pdf`` passes ``_build/html``), copy the PDF into the website as
+   ``DIR/book.pdf`` and say so in ``DIR/_static/book-pdf.js``: the Download menu then offers the
+   whole book (``_ext/book_fixes.py``, ``_ext/static/book.js``); a site without it offers
+   "print this page" only.
 
-Usage: ``python tools/book_pdf.py [--out _build/pdf/book.pdf] [--work _build/pdf] [--no-build]``.
+Usage: ``python tools/book_pdf.py [--out _build/pdf/book.pdf] [--work _build/pdf] [--no-build]
+[--site _build/html]``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+from book_fixes import PDF_NAME, write_pdf_marker  # noqa: E402  (the website's extension)
+
 BUILD = ROOT / "_build" / "pdf"
 
 PREPARE_JS = r"""(meta) => {
@@ -167,12 +175,18 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=BUILD / "book.pdf")
     ap.add_argument("--work", type=Path, default=BUILD, help="where the single page is built")
     ap.add_argument("--no-build", action="store_true", help="reuse WORK/src")
+    ap.add_argument("--site", type=Path, help="also copy the PDF into this website as book.pdf")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     single = args.work / "src" / "_build" / "singlehtml"
     html_dir = single if args.no_build else build_single_html(args.work)
     parts = print_pdf(html_dir, args.out)
     print(f"{args.out} written: {len(parts)} chapters and reference pages")
+    if args.site:
+        args.site.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.out, args.site / PDF_NAME)
+        write_pdf_marker(args.site)
+        print(f"copied to {args.site / PDF_NAME} (the website's Download menu offers it)")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,36 @@
     }).observe(results, {childList: true, subtree: true});
   });
 
+  /* Download menu.  The theme's ".pdf" printed the current page (window.print()).  `make pdf`
+     copies the whole book into the site as book.pdf and writes _static/book-pdf.js
+     (window.bookPdf, see _ext/book_fixes.py); where the site has it, the menu offers the whole
+     book first and keeps printing the page as a second entry.  A site built without the PDF
+     keeps "print this page" only: never a dead link.  <html data-book-pdf="yes|no"> records
+     the outcome (the browser test waits on it). */
+  function offerBookPdf() {
+    var html = document.documentElement;
+    var print = document.querySelector(".dropdown-download-buttons .btn-download-pdf-button");
+    if (!print) return;
+    var text = print.querySelector(".btn__text-container");
+    if (text) text.textContent = "print this page";
+    print.setAttribute("title", "Print this page (or save it as PDF)");
+    var info = window.bookPdf;
+    if (!info || !info.href) { html.setAttribute("data-book-pdf", "no"); return; }
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = (html.getAttribute("data-content_root") || "./") + info.href;
+    a.className = "btn btn-sm btn-download-book-pdf-button dropdown-item";
+    a.title = "The whole book as one PDF";
+    var size = info.bytes ? ", " + (info.bytes / 1e6).toFixed(1) + " MB" : "";
+    a.innerHTML = '<span class="btn__icon-container"><i class="fas fa-file-pdf"></i></span>' +
+                  '<span class="btn__text-container">whole book .pdf' + size + '</span>';
+    li.appendChild(a);
+    var item = print.closest("li");
+    item.parentNode.insertBefore(li, item);
+    html.setAttribute("data-book-pdf", "yes");
+  }
+
+  ready(offerBookPdf);
   ready(fixSidebarToggles);
   ready(fixSearchButtonNames);
   ready(function () { markScrollables(); });

@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -839,6 +840,130 @@ def test_interactive_helper_output_works_in_a_browser(browser, tmp_path) -> None
     assert problems == [], problems
     assert label == "slope 1", label
     assert errors == [], errors
+
+
+# ------------------------------------------------------------ the Download menu's PDF
+class _PdfHandler(_QuietHandler):
+    """Serves the site, with its ``book.pdf`` and ``_static/book-pdf.js`` taken from ``overlay``
+    (a directory holding the PDF and that script, as ``make pdf`` would write them, or neither)."""
+
+    overlay: Path
+
+    def translate_path(self, path):
+        rel = urlsplit(path).path.lstrip("/")
+        if rel in ("book.pdf", "_static/book-pdf.js"):
+            return str(self.overlay / rel)
+        return super().translate_path(path)
+
+
+@pytest.fixture
+def pdf_server(site_html: Path, tmp_path):
+    """start(pdf): a server of the site as if ``make pdf`` had put ``pdf`` in (None: a site
+    built without the PDF)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
+    from book_fixes import write_pdf_marker
+
+    servers = []
+
+    def start(pdf: Path | None) -> str:
+        overlay = tmp_path / f"overlay{len(servers)}"
+        overlay.mkdir()
+        if pdf is not None:
+            shutil.copyfile(pdf, overlay / "book.pdf")
+        write_pdf_marker(overlay)
+        handler_class = type("Handler", (_PdfHandler,), {"overlay": overlay})
+        server = _QuietServer(
+            ("127.0.0.1", 0), functools.partial(handler_class, directory=str(site_html))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+DOWNLOAD_MENU_JS = """() => Array.from(document.querySelectorAll(
+    '.dropdown-download-buttons .dropdown-item')).map(e => ({
+  text: e.textContent.trim(), href: e.href || null,
+  visible: e.getBoundingClientRect().width > 0}))"""
+
+
+def _download_menu(page) -> list[dict]:
+    page.wait_for_function("document.documentElement.hasAttribute('data-book-pdf')")
+    page.locator(".dropdown-download-buttons > button.dropdown-toggle").first.click()
+    return page.evaluate(DOWNLOAD_MENU_JS)
+
+
+def test_site_says_whether_it_holds_the_book_pdf(site_html: Path) -> None:
+    """The build writes _static/book-pdf.js from what the site holds (``make pdf`` adds the
+    PDF later and rewrites it; a rebuild keeps offering a PDF that is still there)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
+    from book_fixes import pdf_marker
+
+    marker = (site_html / "_static" / "book-pdf.js").read_text(encoding="utf-8")
+    assert marker == pdf_marker(site_html), marker
+
+
+def test_download_menu_offers_the_whole_book_pdf(site_html: Path, browser, pdf_server, tmp_path):
+    """With book.pdf in the site (``make pdf`` copies it there), the Download menu's first
+    ".pdf" entry links to it, from a chapter and from the front page, and the server sends
+    it; "print this page" stays as the second entry."""
+    pdf = site_html / "book.pdf"
+    if not pdf.is_file():  # a site built without `make pdf`: a one-page stand-in
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(1, 1))
+        pdf = tmp_path / "stand-in.pdf"
+        fig.savefig(pdf)
+        plt.close(fig)
+    base = pdf_server(pdf)
+    for rel in (CHAPTER, "intro.html"):
+        page, _ = _open(browser, base, rel, viewport=DESKTOP)
+        try:
+            menu = _download_menu(page)
+            texts = [m["text"] for m in menu][1:]  # after the page's source (.ipynb or .md)
+            assert texts[0].startswith("whole book .pdf, ") and texts[0].endswith(" MB"), menu
+            assert texts[1:] == ["print this page"], menu
+            assert menu[1]["href"] == f"{base}/book.pdf" and menu[1]["visible"], menu
+            response = page.request.get(menu[1]["href"])
+            assert response.status == 200, response.status
+            assert response.headers["content-type"] == "application/pdf"
+            assert response.body() == pdf.read_bytes()
+        finally:
+            page.close()
+
+
+def test_download_menu_without_the_pdf_prints_the_page(site_html: Path, browser, pdf_server):
+    """A site built without book.pdf offers no dead link: the menu keeps "print this page"
+    only.  From file:// the menu offers the PDF exactly when the site holds it."""
+    base = pdf_server(None)
+    page, _ = _open(browser, base, CHAPTER, viewport=DESKTOP)
+    try:
+        menu = _download_menu(page)
+    finally:
+        page.close()
+    assert [e["text"] for e in menu] == [".ipynb", "print this page"], menu
+    page = browser.new_page()
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
+    )
+    try:
+        page.goto((site_html / CHAPTER).as_uri(), wait_until="load", timeout=NAV_TIMEOUT_MS)
+        offline = _download_menu(page)
+    finally:
+        page.close()
+    links = [e["href"] for e in offline if e["href"] and e["href"].endswith(".pdf")]
+    if (site_html / "book.pdf").is_file():
+        assert links == [(site_html / "book.pdf").as_uri()], offline
+    else:
+        assert links == [] and offline[-1]["text"] == "print this page", offline
 
 
 # ------------------------------------------------------------ solutions and printing

@@ -3,7 +3,8 @@
 The PDF is made into a temporary directory (single-page HTML build, then print), and
 checked with ``pdftotext`` (Debian/Ubuntu package ``poppler-utils``): a plausible page
 count, a title page and contents, every chapter's numbered title, the references, page
-numbers in the footer, and no raw TeX (``\\frac``, ``\\begin{``, ``$$``) outside code.
+numbers in the footer, and no raw TeX (``\\frac``, ``\\begin{``, ``$$``) outside code; and
+that ``--site`` copies it into the website (as ``make pdf`` does) for the Download menu.
 
 Skipped, with a message, without ``pdftotext`` or Chromium, unless
 ``MLPBOOK_REQUIRE_BROWSER=1`` (set by CI), which turns the skip into a failure.
@@ -59,12 +60,20 @@ def pdf(tmp_path_factory) -> tuple[Path, str, int]:
     work = tmp_path_factory.mktemp("pdf")
     out = work / "book.pdf"
     cmd = [sys.executable, str(ROOT / "tools" / "book_pdf.py"), "--out", str(out)]
-    proc = subprocess.run(cmd + ["--work", str(work)], cwd=ROOT, capture_output=True, text=True)
+    cmd += ["--work", str(work), "--site", str(work / "site")]  # as `make pdf` does for _build/html
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     return out, text, pages
+
+
+def test_pdf_is_copied_into_the_website(pdf) -> None:
+    """``--site DIR`` puts the PDF where the website's Download menu looks for it
+    (test_browser.py checks the menu entry and that the file is served)."""
+    out, _, _ = pdf
+    assert (out.parent / "site" / "book.pdf").read_bytes() == out.read_bytes()
 
 
 def _flat(text: str) -> str:
