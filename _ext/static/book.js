@@ -98,16 +98,39 @@
 
   /* Search.  Snippets came from the whole page (toolbar text: "....pdf Backpropagation
      Contents") and from formulas; they now come from the article's prose only.  A result that
-     points where an earlier one already points is dropped. */
+     matched a page's text pointed to the page top; it now points to the section where the
+     term first occurs in the prose (or, failing that, in the code), and its snippet comes from
+     that section.  A result that points where an earlier one already points is dropped. */
+  var NOT_PROSE = [".headerlink", "script", "style", "#jb-print-docs-body", ".bd-header-article",
+                   ".onlyprint", "mjx-container", ".math", "button", ".prev-next-area", "nav",
+                   ".cell_input", ".cell_output", ".eqno"];
+  function parseMain(htmlString, removals) {
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    removals.forEach(function (q) {
+      doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
+    });
+    return doc.querySelector('[role="main"]') || doc.body;
+  }
+  /* The id of the innermost section holding the first occurrence of one of the (stemmed)
+     search terms, or null. */
+  function sectionOfFirstMatch(main, keywords) {
+    var terms = Array.from(keywords || []).map(function (k) {
+      return String(k).toLowerCase();
+    }).filter(Boolean);
+    if (!terms.length) return null;
+    var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var text = node.nodeValue.toLowerCase();
+      if (terms.some(function (t) { return text.indexOf(t) >= 0; })) {
+        var section = node.parentElement && node.parentElement.closest("section[id]");
+        return section ? section.id : null;
+      }
+    }
+    return null;
+  }
   if (typeof Search !== "undefined" && Search.htmlToText) {
     Search.htmlToText = function (htmlString, anchor) {
-      var doc = new DOMParser().parseFromString(htmlString, "text/html");
-      [".headerlink", "script", "style", "#jb-print-docs-body", ".bd-header-article",
-       ".onlyprint", "mjx-container", ".math", "button", ".prev-next-area", "nav",
-       ".cell_input", ".cell_output", ".eqno"].forEach(function (q) {
-        doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
-      });
-      var main = doc.querySelector('[role="main"]') || doc.body;
+      var main = parseMain(htmlString, NOT_PROSE);
       if (anchor) {
         try {
           var part = main.querySelector(anchor);
@@ -116,6 +139,30 @@
       }
       return main.textContent;
     };
+  }
+  if (typeof Search !== "undefined" && Search.makeSearchSummary) {
+    var makeSummary = Search.makeSearchSummary;
+    Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+      var id = null;
+      if (!anchor) {
+        id = sectionOfFirstMatch(parseMain(htmlText, NOT_PROSE), keywords) ||
+             sectionOfFirstMatch(parseMain(htmlText, [".headerlink", "script", "style"]), keywords);
+      }
+      var summary = makeSummary(htmlText, keywords, id ? "#" + CSS.escape(id) : anchor);
+      if (summary && id) summary.setAttribute("data-book-section", id);
+      return summary;
+    };
+  }
+  /* Point a full-text result at the section its snippet came from. */
+  function linkResultsToSections(list) {
+    list.querySelectorAll(":scope > li > p.context[data-book-section]").forEach(function (p) {
+      var a = p.parentElement.querySelector("a");
+      var id = p.getAttribute("data-book-section");
+      p.removeAttribute("data-book-section");
+      if (a && a.getAttribute("href").indexOf("#") < 0) {
+        a.setAttribute("href", a.getAttribute("href") + "#" + encodeURIComponent(id));
+      }
+    });
   }
   function dedupeSearchResults(list) {
     var seen = {};
@@ -131,7 +178,10 @@
     if (!results) return;
     document.body.classList.add("book-search-page");
     new MutationObserver(function () {
-      results.querySelectorAll("ul.search").forEach(dedupeSearchResults);
+      results.querySelectorAll("ul.search").forEach(function (list) {
+        linkResultsToSections(list);
+        dedupeSearchResults(list);
+      });
     }).observe(results, {childList: true, subtree: true});
   });
 

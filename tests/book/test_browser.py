@@ -383,7 +383,7 @@ def test_every_image_has_real_alt_text_and_loads(reports) -> None:
 SEARCH_JS = """() => ({
   hits: Array.from(document.querySelectorAll('ul.search > li')).map(li => {
     const a = li.querySelector('a'), c = li.querySelector('p.context');
-    return {href: a.getAttribute('href'), path: a.pathname + a.hash,
+    return {href: a.getAttribute('href'), path: a.pathname + a.hash, title: a.textContent,
             snippet: c ? c.textContent : ''};
   }),
   boxes: Array.from(document.querySelectorAll(
@@ -391,9 +391,24 @@ SEARCH_JS = """() => ({
       .filter(e => e.getBoundingClientRect().width > 0).length})"""
 
 
+SECTION_JS = """(term) => {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const el = document.getElementById(id);
+  if (!el) return {found: false, id};
+  const sec = el.closest('section') || el;
+  const top = sec.getBoundingClientRect().top;
+  const atBottom = window.scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+  return {found: true, id, top, atBottom,
+          subsection: !!(sec.parentElement && sec.parentElement.closest('section')),
+          hasTerm: sec.textContent.toLowerCase().includes(term)};
+}"""
+
+
 def test_search_finds_backpropagation(site, browser) -> None:
     """Search finds the chapter, lists no page twice, shows prose snippets (no toolbar text,
-    no TeX), and the search page shows one search box."""
+    no TeX), and the search page shows one search box.  A result that matched a page's text
+    points to the section where the term occurs (not the page top), and opening it scrolls
+    that section to the top of the window."""
     _, base = site
     page = browser.new_page()
     try:
@@ -408,14 +423,39 @@ def test_search_finds_backpropagation(site, browser) -> None:
         )
         page.wait_for_timeout(500)  # the last snippets arrive
         r = page.evaluate(SEARCH_JS)
+        paths = [h["path"] for h in r["hits"]]
+        assert any("05_backpropagation" in h["href"] for h in r["hits"]), paths
+        assert len(paths) == len(set(paths)), f"a result is listed twice: {paths}"
+        junk = [h for h in r["hits"] if re.search(r"\\[a-zA-Z]+|\.pdf|\$", h["snippet"])]
+        assert junk == [], junk
+        assert r["boxes"] == 1, f"{r['boxes']} search boxes on the search page"
+        # Every result points to a section (title and object matches always did).
+        assert [h["href"] for h in r["hits"] if "#" not in h["href"]] == [], r["hits"]
+        # Full-text matches in the chapters (the title without " > "): open them.
+        text_hits = [
+            h["href"]
+            for h in r["hits"]
+            if h["href"].startswith("chapters/") and " > " not in h["title"]
+        ]
+        assert len(text_hits) >= 3, r["hits"]
+        page.locator(f'ul.search > li > a[href="{text_hits[0]}"]').click()
+        opened = []
+        for i, href in enumerate(text_hits):
+            if i:
+                page.goto(f"{base}/{href}", wait_until="load", timeout=NAV_TIMEOUT_MS)
+            else:
+                page.wait_for_load_state("load", timeout=NAV_TIMEOUT_MS)
+            page.wait_for_timeout(300)
+            opened.append((href, page.evaluate(SECTION_JS, "backpropagation")))
     finally:
         page.close()
-    paths = [h["path"] for h in r["hits"]]
-    assert any("05_backpropagation" in h["href"] for h in r["hits"]), paths
-    assert len(paths) == len(set(paths)), f"a result is listed twice: {paths}"
-    junk = [h for h in r["hits"] if re.search(r"\\[a-zA-Z]+|\.pdf|\$", h["snippet"])]
-    assert junk == [], junk
-    assert r["boxes"] == 1, f"{r['boxes']} search boxes on the search page"
+    bad = [
+        (href, s)
+        for href, s in opened
+        if not (s["found"] and s["hasTerm"] and (-2 <= s["top"] <= 120 or s["atBottom"]))
+    ]
+    assert bad == [], bad
+    assert any(s["subsection"] for _, s in opened), f"no result points below a page top: {opened}"
 
 
 # --------------------------------------------------------------- static HTML checks
