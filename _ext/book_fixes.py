@@ -2,8 +2,9 @@
 
 It also adds the book's own stylesheet and script (``_ext/static/book.css`` and
 ``book.js``: phone layout, accessibility and print fixes, the sidebar toggles) and
-loads ``math_ssr`` (math rendered at build time).  ``_ext/templates/layout.html``
-drops FontAwesome's script, whose icons the theme's CSS already draws.
+loads ``math_ssr`` (math rendered at build time) and ``icon_fonts`` (FontAwesome's web fonts
+cut to the icons the book shows).  ``_ext/templates/layout.html`` drops FontAwesome's script,
+whose icons the theme's CSS already draws.
 
 sphinx-thebe 0.3.1 registers its inline configuration script once per
 ``env-before-read-docs`` event, which fires more than once in a Jupyter Book
@@ -140,6 +141,7 @@ def setup(app):
     app.add_js_file(PDF_MARKER, defer="defer")  # written at build-finished (before book.js)
     app.add_js_file("book.js", defer="defer")
     app.setup_extension("math_ssr")
+    app.setup_extension("icon_fonts")  # FontAwesome cut to the icons the book shows
     app.connect(
         "html-page-context", _drop_repeated_scripts, priority=10
     )  # before handlers that return a template (emit_firstresult)

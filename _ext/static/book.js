@@ -206,7 +206,8 @@
     a.className = "btn btn-sm btn-download-book-pdf-button dropdown-item";
     a.title = "The whole book as one PDF";
     var size = info.bytes ? ", " + (info.bytes / 1e6).toFixed(1) + " MB" : "";
-    a.innerHTML = '<span class="btn__icon-container"><i class="fas fa-file-pdf"></i></span>' +
+    a.innerHTML = '<span class="btn__icon-container">' +
+                  '<i class="fas fa-file-pdf" aria-hidden="true"></i></span>' +
                   '<span class="btn__text-container">whole book .pdf' + size + '</span>';
     li.appendChild(a);
     var item = print.closest("li");
@@ -214,7 +215,17 @@
     html.setAttribute("data-book-pdf", "yes");
   }
 
+  /* Icons (FontAwesome's font, cut to the book's icons by _ext/icon_fonts.py; its script, which
+     used to add aria-hidden, is not loaded) are decoration next to a label or inside a
+     button that has a name: screen readers skip them. */
+  function hideIcons(root) {
+    (root || document).querySelectorAll('i[class*="fa-"]').forEach(function (i) {
+      i.setAttribute("aria-hidden", "true");
+    });
+  }
+
   ready(offerBookPdf);
+  ready(function () { hideIcons(); });
   ready(fixSidebarToggles);
   ready(fixSearchButtonNames);
   ready(function () { markScrollables(); });

@@ -119,6 +119,9 @@ class PageReport:
     client_mathjax: bool = False  # the page still typesets math in the browser
     tabbable_formulas: int = 0  # formulas in the Tab order (only those that scroll may be)
     images: list[dict] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)  # every URL the page asked for
+    icons: list[dict] = field(default_factory=list)  # icon-font characters the page draws
+    icon_fonts: list[list] = field(default_factory=list)  # [family, weight, status]
     dcl_ms: float = 0.0
     load_ms: float = 0.0
     ready_ms: float = 0.0  # images complete and math rendered
@@ -178,6 +181,25 @@ READY_JS = r"""async (limitMs) => {
     }));
   })();
   await Promise.race([ready, timeout]);
+  const fontsReady = await Promise.race([document.fonts.ready.then(() => true),
+      new Promise(r => setTimeout(() => r(false), limitMs))]);
+  // Every character a pseudo-element draws in an icon font (hidden ones too): it must be in
+  // the book's cut-down FontAwesome (_ext/icon_fonts.py).
+  const icons = new Map();
+  for (const el of document.querySelectorAll('body *:not(mjx-container, mjx-container *)')) {
+    for (const pseudo of ['::before', '::after']) {
+      const cs = getComputedStyle(el, pseudo);
+      if (!cs.fontFamily.includes('Font Awesome') || !cs.content || cs.content === 'none') continue;
+      for (const ch of cs.content) {
+        const cp = ch.codePointAt(0);
+        if (cp < 0xe000 || cp > 0xf8ff) continue;
+        const key = cs.fontFamily + '|' + cs.fontWeight + '|' + cp;
+        if (!icons.has(key)) icons.set(key, {family: cs.fontFamily.replace(/"/g, ''),
+            weight: cs.fontWeight, codepoint: cp, where: el.tagName.toLowerCase() + '.' +
+            String(el.className).trim().split(/\s+/).slice(0, 3).join('.')});
+      }
+    }
+  }
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
   const rawTex = Array.from(document.querySelectorAll('.math'))
@@ -194,6 +216,9 @@ READY_JS = r"""async (limitMs) => {
     tabbableFormulas: Array.from(document.querySelectorAll('mjx-container'))
         .filter(m => m.tabIndex >= 0 && !m.hasAttribute('data-book-scroll')).length,
     rawTex,
+    fontsReady, icons: Array.from(icons.values()),
+    iconFonts: Array.from(document.fonts).filter(f => f.family.includes('Font Awesome'))
+        .map(f => [f.family.replace(/"/g, ''), f.weight, f.status]),
     images: Array.from(document.images).map(img => ({
       src: img.getAttribute('src'), alt: img.getAttribute('alt'),
       loaded: img.complete && img.naturalWidth > 0})),
@@ -222,6 +247,7 @@ def _open(browser, base: str, rel: str, rep: PageReport | None = None, viewport=
             "console", lambda m: rep.console_errors.append(m.text) if m.type == "error" else None
         )
         page.on("pageerror", lambda e: rep.page_errors.append(str(e)))
+        page.on("request", lambda r: rep.requested.append(r.url))
         page.on(
             "response",
             lambda r: (
@@ -286,6 +312,8 @@ def reports(site, browser) -> dict[str, PageReport]:
         rep.math_errors, rep.raw_tex = st["errors"], st["rawTex"]
         rep.tabbable_formulas = st["tabbableFormulas"]
         rep.images = st["images"]
+        rep.icons, rep.icon_fonts = st["icons"], st["iconFonts"]
+        assert st["fontsReady"], f"{rel}: web fonts still loading after {READY_TIMEOUT_MS} ms"
         out[rel] = rep
     _write_report(html_root, out)
     return out
@@ -359,6 +387,45 @@ def test_no_javascript_errors(reports) -> None:
         if r.console_errors or r.page_errors
     }
     assert bad == {}, f"console errors: {bad}"
+
+
+# FontAwesome's fonts as the theme declares them, and the book's cut-down copies.
+ICON_FONT_FILES = {
+    ("Font Awesome 6 Free", "900"): "fa-solid-900.woff",
+    ("Font Awesome 6 Free", "400"): "fa-regular-400.woff",
+    ("Font Awesome 6 Brands", "400"): "fa-brands-400.woff",
+}
+
+
+def test_icons_come_from_the_cut_down_font(site_html: Path, reports) -> None:
+    """No page loads FontAwesome's script, stylesheet or fonts (274 KB of fonts before);
+    every icon a page draws (toolbar, admonitions, links) is a glyph of the book's
+    cut-down font (_ext/icon_fonts.py), which the page did load."""
+    from fontTools.ttLib import TTFont
+
+    subsets = site_html / "_static" / "book-icons"
+    cmaps = {
+        key: set(TTFont(subsets / name).getBestCmap()) for key, name in ICON_FONT_FILES.items()
+    }
+    fetched = {
+        r.path: [u for u in r.requested if "fontawesome" in u.lower()] for r in reports.values()
+    }
+    assert {p: u for p, u in fetched.items() if u} == {}, "FontAwesome's own files requested"
+    missing, drawn = [], set()
+    for r in reports.values():
+        for icon in r.icons:
+            drawn.add(icon["codepoint"])
+            cmap = cmaps.get((icon["family"], icon["weight"]))
+            if cmap is None or icon["codepoint"] not in cmap:
+                missing.append(f"{r.path}: U+{icon['codepoint']:04X} ({icon['where']})")
+    assert missing == [], "icons not in the cut-down font:\n" + "\n".join(missing[:20])
+    assert len(drawn) >= 10, f"expected the toolbar's and admonitions' icons, found {drawn}"
+    chapter = reports["chapters/05_backpropagation.html"]
+    loaded = {(f, w) for f, w, status in chapter.icon_fonts if status == "loaded"}
+    assert ("Font Awesome 6 Free", "900") in loaded, chapter.icon_fonts
+    assert any(u.endswith("book-icons/fa-solid-900.woff") for u in chapter.requested)
+    sizes = {f.name: f.stat().st_size for f in subsets.glob("*.woff")}
+    assert sum(sizes.values()) < 30_000, sizes
 
 
 FILE_NAME = re.compile(r"^[\w./-]+\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
