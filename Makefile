@@ -27,6 +27,7 @@ install: $(STAMP)  ## create .venv and install everything (done by the other tar
 book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+	@test -f _build/html/book.pdf || echo "('make pdf' adds the whole book as one PDF to its Download menu, in about 65 s)"
 
 test: $(STAMP)  ## everything: unit tests, nbval on every notebook, strict book build, browser test
 	$(PYTEST) tests $(NOTEBOOKS) $(NBVAL)
