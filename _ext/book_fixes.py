@@ -88,6 +88,7 @@ def _fix_body_html(app, pagename, templatename, context, doctree) -> None:
         body = re.sub(f'id="{name}"', lambda m, n=name, c=count: f'id="{n}-{next(c)}"', body)
     # Every figure's image opens full size (on a phone its labels are ~5 px high).
     body = FIGURE.sub(_link_figure_images, body)
+    body = _exercise_headings(body)
     context["body"] = body
 
 
@@ -98,6 +99,25 @@ def _number_print_title(app, pagename, templatename, context, doctree) -> None:
     number = app.env.toc_secnumbers.get(pagename, {}).get("")
     if number and context.get("pagetitle") and not context["pagetitle"][:1].isdigit():
         context["pagetitle"] = ".".join(map(str, number)) + ". " + context["pagetitle"]
+
+
+EXERCISE_TITLE = re.compile(
+    r'(<div class="(exercise|solution)\b[^"]*"[^>]*>\s*<p class="admonition-title")>'
+)
+HEADING = re.compile(r"<h([1-6])\b")
+
+
+def _exercise_headings(body: str) -> str:
+    """Exercise and solution titles are headings (a screen reader jumps between headings):
+    an exercise one level below the section it is in, its solution one level below that."""
+
+    def add(m: re.Match) -> str:
+        levels = HEADING.findall(body, 0, m.start())
+        level = int(levels[-1]) + 1 if levels else 2
+        level = min(level + (m.group(2) == "solution"), 6)
+        return f'{m.group(1)} role="heading" aria-level="{level}">'
+
+    return EXERCISE_TITLE.sub(add, body)
 
 
 FIGURE = re.compile(r"<figure\b.*?</figure>", re.S)

@@ -622,6 +622,26 @@ def test_every_figure_is_referenced_from_the_text(site_html: Path, parsed) -> No
     assert unreferenced == [], f"figures never referenced with {{numref}}: {unreferenced}"
 
 
+EXERCISE_TITLE = re.compile(
+    r'<div class="(exercise|solution)\b[^"]*"[^>]*>\s*<p class="admonition-title"([^>]*)>'
+)
+
+
+def test_exercises_and_solutions_are_headings(site_html: Path) -> None:
+    """A screen reader can jump to every exercise and solution: their titles are headings
+    (an exercise below its section's heading, its solution one level below)."""
+    found, bad = 0, []
+    for page in _pages(site_html):
+        rel = page.relative_to(site_html).as_posix()
+        for m in EXERCISE_TITLE.finditer(page.read_text(encoding="utf-8")):
+            found += 1
+            level = re.search(r'role="heading" aria-level="(\d)"', m.group(2))
+            if not level or not 3 <= int(level.group(1)) <= 5:
+                bad.append(f"{rel}: {m.group(1)} title {m.group(2)!r}")
+    assert found >= 14, f"expected the chapters' exercises and solutions, found {found}"
+    assert bad == [], bad
+
+
 # ------------------------------------------------------------ navigation on a phone
 PHONE = {"width": 390, "height": 844}
 CHAPTER = "chapters/05_backpropagation.html"
