@@ -111,8 +111,8 @@
     });
     return doc.querySelector('[role="main"]') || doc.body;
   }
-  /* The id of the innermost section holding the first occurrence of one of the (stemmed)
-     search terms, or null. */
+  /* The innermost section holding the first occurrence of one of the (stemmed) search terms:
+     {id, title}, title "" for the page's top section; or null. */
   function sectionOfFirstMatch(main, keywords) {
     var terms = Array.from(keywords || []).map(function (k) {
       return String(k).toLowerCase();
@@ -123,7 +123,15 @@
       var text = node.nodeValue.toLowerCase();
       if (terms.some(function (t) { return text.indexOf(t) >= 0; })) {
         var section = node.parentElement && node.parentElement.closest("section[id]");
-        return section ? section.id : null;
+        if (!section) return null;
+        var title = "";
+        var heading = section.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4");
+        if (heading && section.parentElement && section.parentElement.closest("section")) {
+          heading = heading.cloneNode(true);
+          heading.querySelectorAll(".section-number").forEach(function (n) { n.remove(); });
+          title = heading.textContent.trim();
+        }
+        return {id: section.id, title: title};
       }
     }
     return null;
@@ -143,24 +151,32 @@
   if (typeof Search !== "undefined" && Search.makeSearchSummary) {
     var makeSummary = Search.makeSearchSummary;
     Search.makeSearchSummary = function (htmlText, keywords, anchor) {
-      var id = null;
+      var found = null;
       if (!anchor) {
-        id = sectionOfFirstMatch(parseMain(htmlText, NOT_PROSE), keywords) ||
-             sectionOfFirstMatch(parseMain(htmlText, [".headerlink", "script", "style"]), keywords);
+        found = sectionOfFirstMatch(parseMain(htmlText, NOT_PROSE), keywords) ||
+          sectionOfFirstMatch(parseMain(htmlText, [".headerlink", "script", "style"]), keywords);
       }
-      var summary = makeSummary(htmlText, keywords, id ? "#" + CSS.escape(id) : anchor);
-      if (summary && id) summary.setAttribute("data-book-section", id);
+      var summary = makeSummary(htmlText, keywords, found ? "#" + CSS.escape(found.id) : anchor);
+      if (summary && found) {
+        summary.setAttribute("data-book-section", found.id);
+        summary.setAttribute("data-book-section-title", found.title);
+      }
       return summary;
     };
   }
-  /* Point a full-text result at the section its snippet came from. */
+  /* Point a full-text result at the section its snippet came from, and name that section
+     as title matches do ("5. Backpropagation > Gradient checking"). */
   function linkResultsToSections(list) {
     list.querySelectorAll(":scope > li > p.context[data-book-section]").forEach(function (p) {
       var a = p.parentElement.querySelector("a");
       var id = p.getAttribute("data-book-section");
+      var title = p.getAttribute("data-book-section-title");
       p.removeAttribute("data-book-section");
+      p.removeAttribute("data-book-section-title");
       if (a && a.getAttribute("href").indexOf("#") < 0) {
         a.setAttribute("href", a.getAttribute("href") + "#" + encodeURIComponent(id));
+        if (title) a.appendChild(document.createTextNode(" > " + title));
+        p.parentElement.classList.add("book-text-result");
       }
     });
   }
