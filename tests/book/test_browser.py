@@ -839,6 +839,17 @@ def test_phone_wide_equations_scroll_with_a_hint_and_numbers_below(phone_layout)
     assert bad == [], "\n".join(bad[:20])
 
 
+def test_phone_no_display_equation_much_wider_than_the_phone(phone_layout) -> None:
+    """The widest display equations are split into lines: none is over 1.1x the 390 px column."""
+    wide = [
+        f"{rel} {e['label']} ({e['number']}): {e['ratio']}x"
+        for rel, r in phone_layout.items()
+        for e in r["eqs"]
+        if e["ratio"] > 1.1
+    ]
+    assert wide == [], "display equations wider than 1.1x at 390 px:\n" + "\n".join(wide)
+
+
 def test_figures_link_to_their_full_size_image(phone_layout) -> None:
     bad = [
         f"{rel}: {f['src']}"
