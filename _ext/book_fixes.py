@@ -16,9 +16,14 @@ from each page's context, so every script is included exactly once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -26,27 +31,84 @@ STATIC = Path(__file__).resolve().parent / "static"
 # <site>/book.pdf and writes <site>/_static/book-pdf.js, which tells book.js whether to offer it
 # in the Download menu.  A script (not a fetch) so that it also works from file://, and no
 # request ever fails: a site without the PDF says ``window.bookPdf = null``.
+# ``make pdf`` also writes <site>/book-pdf-source.txt, a fingerprint of the sources the PDF was
+# made from; a later HTML build offers the PDF only while the sources still match it, so an
+# edited book never offers a stale PDF (run ``make pdf`` again to bring it back).
 PDF_NAME = "book.pdf"
 PDF_MARKER = "book-pdf.js"
+PDF_SOURCE = "book-pdf-source.txt"
+# everything that can change what the book shows: text, notebooks, configuration, the
+# extensions and templates, and mlpkit (its docstrings make the API page)
+SOURCE_GLOBS = (
+    "*.md",
+    "*.yml",
+    "*.bib",
+    "*.svg",
+    "chapters/*.ipynb",
+    "reference/*.md",
+    "_ext/**/*",
+    "mlpkit/**/*.py",
+)
 
 
-def pdf_marker(site: Path) -> str:
+def source_files(root: Path) -> list[Path]:
+    """The book's source files under ``root`` (``SOURCE_GLOBS``), sorted."""
+    root = Path(root)
+    files = {
+        f
+        for pattern in SOURCE_GLOBS
+        for f in root.glob(pattern)
+        if f.is_file() and "__pycache__" not in f.parts
+    }
+    return sorted(files)
+
+
+def source_fingerprint(root: Path) -> str:
+    """sha256 over the book's source files under ``root`` (names and contents)."""
+    digest = hashlib.sha256()
+    for f in source_files(root):
+        digest.update(f.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(f.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def pdf_is_current(site: Path, root: Path | None) -> bool:
+    """Whether ``site`` holds a book.pdf made from the sources now in ``root``.
+
+    ``root=None`` only asks whether the PDF is there (a site assembled by hand, as the
+    browser test does)."""
+    site = Path(site)
+    if not (site / PDF_NAME).is_file():
+        return False
+    if root is None:
+        return True
+    stamp = site / PDF_SOURCE
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == source_fingerprint(root)
+
+
+def pdf_marker(site: Path, root: Path | None = None) -> str:
     """The content of ``_static/book-pdf.js`` for the website in ``site``."""
     pdf = Path(site) / PDF_NAME
-    info = {"href": PDF_NAME, "bytes": pdf.stat().st_size} if pdf.is_file() else None
+    info = {"href": PDF_NAME, "bytes": pdf.stat().st_size} if pdf_is_current(site, root) else None
     return f"window.bookPdf = {json.dumps(info)};\n"
 
 
-def write_pdf_marker(site: Path) -> None:
+def write_pdf_marker(site: Path, root: Path | None = None) -> None:
     static = Path(site) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / PDF_MARKER).write_text(pdf_marker(site), encoding="utf-8")
+    (static / PDF_MARKER).write_text(pdf_marker(site, root), encoding="utf-8")
 
 
 def _write_pdf_marker(app, exception) -> None:
-    """After every HTML build: a PDF that ``make pdf`` left in the site is still offered."""
+    """After every HTML build: a PDF that ``make pdf`` left in the site is still offered if it
+    was made from the sources just built, and not offered if they have changed since."""
     if exception is None and app.builder.format == "html":
-        write_pdf_marker(Path(app.outdir))
+        site, root = Path(app.outdir), Path(app.srcdir)
+        write_pdf_marker(site, root)
+        if (site / PDF_NAME).is_file() and not pdf_is_current(site, root):
+            logger.info(
+                "book.pdf in the site was made from older sources: not offered until `make pdf`"
+            )
 
 
 def _script_key(js) -> tuple:

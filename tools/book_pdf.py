@@ -10,7 +10,8 @@
 3. With ``--site DIR`` (``make pdf`` passes ``_build/html``), copy the PDF into the website as
    ``DIR/book.pdf`` and say so in ``DIR/_static/book-pdf.js``: the Download menu then offers the
    whole book (``_ext/book_fixes.py``, ``_ext/static/book.js``); a site without it offers
-   "print this page" only.
+   "print this page" only.  ``DIR/book-pdf-source.txt`` records a fingerprint of the sources,
+   so that an HTML build from changed sources stops offering the now stale PDF.
 
 Usage: ``python tools/book_pdf.py [--out _build/pdf/book.pdf] [--work _build/pdf] [--no-build]
 [--site _build/html]``.
@@ -33,7 +34,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
-from book_fixes import PDF_NAME, write_pdf_marker  # noqa: E402  (the website's extension)
+from book_fixes import (  # noqa: E402  (the website's extension)
+    PDF_NAME,
+    PDF_SOURCE,
+    source_fingerprint,
+    write_pdf_marker,
+)
 
 BUILD = ROOT / "_build" / "pdf"
 
@@ -178,6 +184,7 @@ def main() -> None:
     ap.add_argument("--site", type=Path, help="also copy the PDF into this website as book.pdf")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    fingerprint = source_fingerprint(ROOT)  # the sources this PDF is made from
     single = args.work / "src" / "_build" / "singlehtml"
     html_dir = single if args.no_build else build_single_html(args.work)
     parts = print_pdf(html_dir, args.out)
@@ -185,7 +192,8 @@ def main() -> None:
     if args.site:
         args.site.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(args.out, args.site / PDF_NAME)
-        write_pdf_marker(args.site)
+        (args.site / PDF_SOURCE).write_text(fingerprint + "\n", encoding="utf-8")
+        write_pdf_marker(args.site, ROOT)
         print(f"copied to {args.site / PDF_NAME} (the website's Download menu offers it)")
 
 

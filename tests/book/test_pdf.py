@@ -73,7 +73,15 @@ def test_pdf_is_copied_into_the_website(pdf) -> None:
     """``--site DIR`` puts the PDF where the website's Download menu looks for it
     (test_browser.py checks the menu entry and that the file is served)."""
     out, _, _ = pdf
-    assert (out.parent / "site" / "book.pdf").read_bytes() == out.read_bytes()
+    site = out.parent / "site"
+    assert (site / "book.pdf").read_bytes() == out.read_bytes()
+    # with the fingerprint of the sources it was made from, so the menu offers it
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from book_fixes import pdf_marker, source_fingerprint
+
+    assert (site / "book-pdf-source.txt").read_text().strip() == source_fingerprint(ROOT)
+    marker = (site / "_static" / "book-pdf.js").read_text()
+    assert marker == pdf_marker(site, ROOT) != "window.bookPdf = null;\n", marker
 
 
 def _flat(text: str) -> str:
