@@ -16,9 +16,11 @@ from each page's context, so every script is included exactly once.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 from sphinx.util import logging
@@ -109,6 +111,22 @@ def _write_pdf_marker(app, exception) -> None:
             logger.info(
                 "book.pdf in the site was made from older sources: not offered until `make pdf`"
             )
+
+
+def _refresh_own_static(app, exception) -> None:
+    """Copy ``_ext/static`` (book.js, book.css) into the site whenever a file there differs.
+
+    Sphinx copies static files only when at least one page is out of date, so an edit to
+    book.js or book.css alone would not reach a site built before: ``make book`` would then
+    serve, and the browser test check, the old script."""
+    if exception is not None or app.builder.format != "html":
+        return
+    dest = Path(app.outdir) / "_static"
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in sorted(STATIC.iterdir()):
+        target = dest / f.name
+        if f.is_file() and not (target.is_file() and filecmp.cmp(f, target, shallow=False)):
+            shutil.copyfile(f, target)
 
 
 def _script_key(js) -> tuple:
@@ -218,6 +236,7 @@ def setup(app):
     app.connect("builder-inited", _add_static_path)
     app.connect("html-page-context", _fix_body_html, priority=60)
     app.connect("html-page-context", _number_print_title, priority=900)
+    app.connect("build-finished", _refresh_own_static, priority=100)  # before icon_fonts reads them
     app.connect("build-finished", _write_pdf_marker)
     app.add_css_file("book.css")
     app.add_js_file(PDF_MARKER, defer="defer")  # written at build-finished (before book.js)

@@ -104,12 +104,19 @@
   var NOT_PROSE = [".headerlink", "script", "style", "#jb-print-docs-body", ".bd-header-article",
                    ".onlyprint", "mjx-container", ".math", "button", ".prev-next-area", "nav",
                    ".cell_input", ".cell_output", ".eqno"];
+  /* Sphinx's summary code and ours both read each result page: the last parse is kept, so a
+     page is parsed once per list of removals, not once per reader (nothing mutates it). */
+  var lastParse = {html: null, removals: null, main: null};
+  var CODE_TOO = [".headerlink", "script", "style"];
   function parseMain(htmlString, removals) {
+    if (lastParse.html === htmlString && lastParse.removals === removals) return lastParse.main;
     var doc = new DOMParser().parseFromString(htmlString, "text/html");
     removals.forEach(function (q) {
       doc.querySelectorAll(q).forEach(function (el) { el.remove(); });
     });
-    return doc.querySelector('[role="main"]') || doc.body;
+    var main = doc.querySelector('[role="main"]') || doc.body;
+    lastParse = {html: htmlString, removals: removals, main: main};
+    return main;
   }
   /* The innermost section holding the first occurrence of one of the (stemmed) search terms:
      {id, title}, title "" for the page's top section; or null. */
@@ -154,7 +161,7 @@
       var found = null;
       if (!anchor) {
         found = sectionOfFirstMatch(parseMain(htmlText, NOT_PROSE), keywords) ||
-          sectionOfFirstMatch(parseMain(htmlText, [".headerlink", "script", "style"]), keywords);
+          sectionOfFirstMatch(parseMain(htmlText, CODE_TOO), keywords);
       }
       var summary = makeSummary(htmlText, keywords, found ? "#" + CSS.escape(found.id) : anchor);
       if (summary && found) {
