@@ -95,10 +95,13 @@ def pdf_marker(site: Path, root: Path | None = None) -> str:
     return f"window.bookPdf = {json.dumps(info)};\n"
 
 
-def write_pdf_marker(site: Path, root: Path | None = None) -> None:
+def write_pdf_marker(site: Path, root: Path | None = None) -> bool:
+    """Write ``_static/book-pdf.js``; return whether it offers the PDF."""
     static = Path(site) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / PDF_MARKER).write_text(pdf_marker(site, root), encoding="utf-8")
+    marker = pdf_marker(site, root)
+    (static / PDF_MARKER).write_text(marker, encoding="utf-8")
+    return marker != "window.bookPdf = null;\n"
 
 
 def _write_pdf_marker(app, exception) -> None:
@@ -106,8 +109,8 @@ def _write_pdf_marker(app, exception) -> None:
     was made from the sources just built, and not offered if they have changed since."""
     if exception is None and app.builder.format == "html":
         site, root = Path(app.outdir), Path(app.srcdir)
-        write_pdf_marker(site, root)
-        if (site / PDF_NAME).is_file() and not pdf_is_current(site, root):
+        offered = write_pdf_marker(site, root)
+        if (site / PDF_NAME).is_file() and not offered:
             logger.info(
                 "book.pdf in the site was made from older sources: not offered until `make pdf`"
             )

@@ -42,6 +42,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "_ext"))  # book_fixes, the website's extension
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -1012,7 +1015,6 @@ class _PdfHandler(_QuietHandler):
 def pdf_server(site_html: Path, tmp_path):
     """start(pdf): a server of the site as if ``make pdf`` had put ``pdf`` in (None: a site
     built without the PDF)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
     from book_fixes import write_pdf_marker
 
     servers = []
@@ -1053,11 +1055,10 @@ def test_site_says_whether_it_holds_the_book_pdf(site_html: Path) -> None:
     """The build writes _static/book-pdf.js from what the site holds (``make pdf`` adds the
     PDF later and rewrites it; a rebuild keeps offering a PDF that is still there as long as
     it was made from the current sources, test_pdf_stale.py)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
     from book_fixes import pdf_marker
 
     marker = (site_html / "_static" / "book-pdf.js").read_text(encoding="utf-8")
-    assert marker == pdf_marker(site_html, Path(__file__).resolve().parents[2]), marker
+    assert marker == pdf_marker(site_html, ROOT), marker
 
 
 def test_download_menu_offers_the_whole_book_pdf(site_html: Path, browser, pdf_server, tmp_path):
@@ -1114,10 +1115,9 @@ def test_download_menu_without_the_pdf_prints_the_page(site_html: Path, browser,
     finally:
         page.close()
     links = [e["href"] for e in offline if e["href"] and e["href"].endswith(".pdf")]
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
     from book_fixes import pdf_is_current
 
-    if pdf_is_current(site_html, Path(__file__).resolve().parents[2]):  # made from these sources
+    if pdf_is_current(site_html, ROOT):  # made from these sources
         assert links == [(site_html / "book.pdf").as_uri()], offline
     else:
         assert links == [] and offline[-1]["text"] == "print this page", offline
